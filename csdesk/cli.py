@@ -1,0 +1,195 @@
+"""The command line (DATA_AND_CLI.md "Commands"): parse, dispatch, map errors to exit codes.
+
+Exit codes: 0 done; 2 refused input (a message on stderr says what and where; nothing was
+written); 1 anything unexpected. The handlers live in `csdesk.commands`; this module is the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from csdesk import __version__
+
+
+class UserError(Exception):
+    """Refused input: exit 2 with this message on stderr, nothing written."""
+
+
+class Context:
+    """What every command shares: the parsed options, opened on demand."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._desk = None
+
+    @property
+    def book_path(self):
+        from csdesk import settings
+
+        return settings.book_path(self.args.db)
+
+    @property
+    def as_of(self):
+        from csdesk import settings
+
+        try:
+            return settings.today(self.args.as_of)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+
+    @property
+    def config(self):
+        from csdesk import settings
+
+        return settings.load_config(self.args.config)
+
+    def desk(self, *, create: bool = True):
+        if self._desk is None:
+            from csdesk.service import Desk
+
+            self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create)
+        return self._desk
+
+    def close(self) -> None:
+        if self._desk is not None:
+            self._desk.close()
+
+
+Handler = Callable[[Context], int]
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS lets the options stand before or after the command name.
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the book (default: $CSDESK_DB, else the user data dir)")
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="config.toml (default: $CSDESK_CONFIG, else the user config dir)")
+    common.add_argument("--as-of", metavar="YYYY-MM-DD", default=argparse.SUPPRESS,
+                        help="the day to act as today (default: $CSDESK_TODAY, else today)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from csdesk.commands import book, reviews, scoring
+
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="csdesk", parents=[common],
+        description="A keyboard-driven workbench for a Customer Success Manager's book of "
+                    "business. Without a command, opens the workbench.")
+    parser.add_argument("--version", action="version", version=f"csdesk {__version__}")
+    parser.set_defaults(handler=_open_workbench)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("demo", book.cmd_demo, "write a realistic, deterministic demo book")
+    p.add_argument("--accounts", type=int, default=60, metavar="N",
+                   help="how many accounts (default 60)")
+    p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    p.add_argument("--force", action="store_true", help="replace a non-empty book")
+
+    p = command("import", book.cmd_import,
+                "import CSV files (named by table), folders of them, or a JSON book")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument("--dayfirst", action="store_true",
+                   help="read ambiguous dates like 03/04/2027 as day/month")
+
+    p = command("export", book.cmd_export, "write the whole book as a JSON book")
+    p.add_argument("path", metavar="PATH")
+
+    p = command("score", scoring.cmd_score,
+                "score every active account as of today and store the day's snapshots")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("today", scoring.cmd_today, "the morning brief: what needs you today")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("account", scoring.cmd_account, "one account's full picture")
+    p.add_argument("account", metavar="ACCOUNT", help="id, name, or unique name prefix")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("log", book.cmd_log, "log a touchpoint")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("--kind", required=True, metavar="K",
+                   help="call, email, meeting, check_in, qbr, ebr, renewal, escalation, "
+                        "executive, training, tech_touch")
+    p.add_argument("--status", default="completed", metavar="S",
+                   help="completed (default), scheduled, missed")
+    p.add_argument("--date", metavar="D", help="the day (default: today)")
+    p.add_argument("--summary", metavar="T")
+    p.add_argument("--flag", action="append", default=[], metavar="F",
+                   help="complaint, data_export_request, termination_inquiry, adjacent_pain, "
+                        "org_spread, early_renewal, exec_engaged (repeatable)")
+
+    p = command("note", book.cmd_note, "add a note to an account")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("text", metavar="TEXT", help="the note; - reads it from stdin")
+
+    p = command("qbr", reviews.cmd_qbr, "write the QBR agenda as Markdown")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("--date", metavar="D", help="the QBR date (default: 10 business days out)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    p = command("metrics", reviews.cmd_metrics, "portfolio metrics for a period")
+    p.add_argument("--from", dest="from_", metavar="D", help="start (default: 12 months ago)")
+    p.add_argument("--to", metavar="D", help="end, exclusive (default: today)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("calibrate", reviews.cmd_calibrate,
+                "how well the health score predicted past renewals")
+    p.add_argument("--weights", metavar="W",
+                   help="alternative weights to compare, e.g. usage=40,engagement=20,...")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    return parser
+
+
+def _open_workbench(ctx: Context) -> int:
+    from csdesk.tui.app import run_workbench
+
+    return run_workbench(ctx)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from csdesk.core.config import ConfigError
+    from csdesk.store.queries import AccountNotFound
+    from csdesk.store.schema import BookError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("db", "config", "as_of"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    ctx = Context(args)
+    try:
+        return args.handler(ctx)
+    except (UserError, BookError, AccountNotFound) as exc:
+        print(f"csdesk: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"csdesk: bad config: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # anything unexpected: say so, exit 1
+        if os.environ.get("CSDESK_DEBUG"):
+            traceback.print_exc()
+        print(f"csdesk: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,257 @@
+"""Every number of PLAYBOOK_RULES.md in one place, with the seed's values as defaults.
+
+A user's `config.toml` overrides any of them; the tables mirror the spec's sections. Models
+forbid unknown keys so a typo is refused with the key's name instead of being ignored.
+Reading the file is I/O and lives in `csdesk.settings`; this module only validates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DIMENSIONS = ("usage", "engagement", "outcomes", "support", "relationship")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Weights(_Section):
+    """§2 default weights (seed). Integers, each >= 0, summing to 100."""
+
+    usage: int = Field(35, ge=0)
+    engagement: int = Field(25, ge=0)
+    outcomes: int = Field(20, ge=0)
+    support: int = Field(10, ge=0)
+    relationship: int = Field(10, ge=0)
+
+    @model_validator(mode="after")
+    def _sum_to_100(self) -> "Weights":
+        total = sum(self.as_dict().values())
+        if total != 100:
+            raise ValueError(f"weights must sum to 100, they sum to {total}")
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in DIMENSIONS}
+
+
+class Bands(_Section):
+    """§2 bands (seed): green 75-100, yellow 50-74, red below."""
+
+    green: int = Field(75, ge=0, le=100)
+    yellow: int = Field(50, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Bands":
+        if self.yellow > self.green:
+            raise ValueError("bands.yellow must not be above bands.green")
+        return self
+
+
+class Tiers(_Section):
+    """§1 tiers (seed): enterprise ARR > 100,000; mid-market 20,000..100,000; smb < 20,000."""
+
+    enterprise_above: float = 100_000
+    smb_below: float = 20_000
+    enterprise_cadence_days: int = Field(14, ge=1)
+    mid_market_cadence_days: int = Field(30, ge=1)
+    smb_cadence_days: int = Field(90, ge=1)
+    enterprise_review_days: int | None = Field(91, ge=1)
+    mid_market_review_days: int | None = Field(182, ge=1)
+    smb_review_days: int | None = None
+
+
+class Usage(_Section):
+    """§2 usage (seed thresholds): ratio of active users to seats in the last 30 days."""
+
+    window_days: int = Field(30, ge=1)
+    # (lowest ratio, points), highest first; below the last ratio scores `floor_points`.
+    steps: tuple[tuple[float, int], ...] = ((0.75, 100), (0.50, 70), (0.20, 40))
+    floor_points: int = 0
+
+
+class Engagement(_Section):
+    """§2 engagement: days since the last completed touchpoint against the tier cadence C."""
+
+    # (multiple of C, points): <= 1C -> 100, <= 2C -> 60, <= 3C -> 30, else 0.
+    steps: tuple[tuple[int, int], ...] = ((1, 100), (2, 60), (3, 30))
+    floor_points: int = 0
+    consecutive_missed: int = Field(2, ge=1)  # seed: two consecutive missed touchpoints -> 0
+
+
+class Outcomes(_Section):
+    achieved: int = 100
+    on_track: int = 70
+    not_started: int = 50
+    at_risk: int = 30
+    missed: int = 0
+
+
+class Support(_Section):
+    window_days: int = 90
+    critical_open_points: int = 0
+    # (lowest mean CSAT, points), highest first; below the last scores `low_csat_points`.
+    csat_steps: tuple[tuple[float, int], ...] = ((4.5, 100), (4.0, 80), (3.0, 60))
+    low_csat_points: int = 20
+    no_csat_points: int = 70
+    spike_window_days: int = 30
+    spike_baseline_days: int = 60
+    spike_min_tickets: int = 3
+    spike_multiple: float = 2.0
+    spike_cap: int = 40
+
+
+class Relationship(_Section):
+    champion_points: int = 40
+    sponsor_points: int = 30  # active economic buyer or executive sponsor
+    nps_window_days: int = 180
+    promoter_points: int = 30
+    passive_points: int = 15
+    detractor_points: int = 0
+    no_nps_points: int = 15
+    champion_departed_days: int = 90
+    champion_departed_cap: int = 20
+
+
+class Actions(_Section):
+    """§3 mandatory action per band (seed SLAs)."""
+
+    yellow_sla_days: int = 7
+    red_sla_hours: int = 48
+
+
+class Alerts(_Section):
+    """§4 early-warning alerts (seed)."""
+
+    watch_max_age_days: int = 21
+    watch_due_days: int = 7
+    warning_yellow_days: int = 21
+    warning_due_days: int = 7
+    critical_due_hours: int = 48
+
+
+class Signals(_Section):
+    """§5 churn signals."""
+
+    login_drop: float = 0.30  # > 30% week over week (seed)
+    login_drop_weeks: int = 2  # for >= 2 consecutive weeks (seed)
+    spike_csat_below: float = 3.0
+
+
+class Expansion(_Section):
+    """§6 expansion signals and the four gates (seed)."""
+
+    seat_ratio_above: float = 0.80
+    green_days: int = 60
+    touchpoint_days: int = 30
+    renewal_not_within_days: int = 60
+
+
+class Onboarding(_Section):
+    """§7 milestone windows (seed), in days from contract start."""
+
+    length_days: int = 90
+    m1_days: tuple[int, int] = (1, 7)
+    m2_days: tuple[int, int] = (14, 30)
+    m3_days: tuple[int, int] = (30, 60)
+    m4_days: tuple[int, int] = (60, 90)
+    m2_active_users: int = 4  # >= 3 active users beyond the champion
+    m3_seat_ratio: float = 0.60
+
+
+class Renewals(_Section):
+    window_days: int = 90  # seed: the renewal window opens 90 days out
+    at_risk_days: tuple[int, int] = (90, 180)
+    default_term_months: int = 12
+
+
+class Qbr(_Section):
+    send_business_days_before: int = 5
+    trend_days: int = 90
+
+
+class Advocacy(_Section):
+    promoter_window_days: int = 180
+
+
+class Calibration(_Section):
+    window_days: tuple[int, int] = (80, 100)
+
+
+class Targets(_Section):
+    """§11 seed targets shown beside the metrics."""
+
+    grr: float = 0.90
+    nrr: float = 1.10
+    logo_churn_rate: float = 0.05
+    renewal_rate: float = 0.95
+    predictive_accuracy: float = 0.75
+
+
+class Rules(_Section):
+    """The whole rule book. `Rules()` is the seed playbook."""
+
+    weights: Weights = Weights()
+    bands: Bands = Bands()
+    tiers: Tiers = Tiers()
+    usage: Usage = Usage()
+    engagement: Engagement = Engagement()
+    outcomes: Outcomes = Outcomes()
+    support: Support = Support()
+    relationship: Relationship = Relationship()
+    actions: Actions = Actions()
+    alerts: Alerts = Alerts()
+    signals: Signals = Signals()
+    expansion: Expansion = Expansion()
+    onboarding: Onboarding = Onboarding()
+    renewals: Renewals = Renewals()
+    qbr: Qbr = Qbr()
+    advocacy: Advocacy = Advocacy()
+    calibration: Calibration = Calibration()
+    targets: Targets = Targets()
+
+
+class Config(_Section):
+    """The user's config file: their name plus any rule overrides (tables at the top level)."""
+
+    csm_name: str | None = None
+    rules: Rules = Rules()
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; `key` names the offending setting (dotted path)."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}" if key else reason)
+        self.key = key
+        self.reason = reason
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Validate a parsed config.toml. Rule tables sit at the top level, as in the spec's example."""
+    data = dict(data)
+    csm_name = data.pop("csm_name", None)
+    try:
+        return Config(csm_name=csm_name, rules=Rules.model_validate(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(part) for part in err["loc"])
+        reason = err["msg"]
+        if err["type"] == "extra_forbidden":
+            reason = "unknown key"
+        raise ConfigError(key, reason) from None
+
+
+def with_weights(rules: Rules, weights: dict[str, int]) -> Rules:
+    """The same rules under alternative weights (for calibration); raises ConfigError."""
+    merged = rules.weights.as_dict() | weights
+    try:
+        new = Weights.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(["weights", *(str(p) for p in err["loc"])]).rstrip(".")
+        raise ConfigError(key, err["msg"]) from None
+    return rules.model_copy(update={"weights": new})

@@ -1,0 +1,422 @@
+"""The book of business as pydantic models.
+
+These are the shapes every other layer speaks: the store reads rows into them, the rules in
+`csdesk.core` compute over them, the TUI and CLI render them. Field names follow the import
+columns of DATA_AND_CLI.md so a CSV row, a SQLite row and a model line up one to one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Tier(StrEnum):
+    enterprise = "enterprise"
+    mid_market = "mid_market"
+    smb = "smb"
+
+
+class Band(StrEnum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+    unknown = "unknown"
+
+
+class Phase(StrEnum):
+    churned = "churned"
+    renewal = "renewal"
+    onboarding = "onboarding"
+    expansion = "expansion"
+    adoption = "adoption"
+
+
+class AccountStatus(StrEnum):
+    active = "active"
+    churned = "churned"
+
+
+class Role(StrEnum):
+    economic_buyer = "economic_buyer"
+    champion = "champion"
+    executive_sponsor = "executive_sponsor"
+    executive = "executive"
+    user = "user"
+    skeptic = "skeptic"
+    other = "other"
+
+
+class ContactStatus(StrEnum):
+    active = "active"
+    departed = "departed"
+
+
+class Sentiment(StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+class Severity(StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+    critical = "critical"
+
+
+class TouchpointKind(StrEnum):
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+    check_in = "check_in"
+    qbr = "qbr"
+    ebr = "ebr"
+    renewal = "renewal"
+    escalation = "escalation"
+    executive = "executive"
+    training = "training"
+    tech_touch = "tech_touch"
+
+
+class TouchpointStatus(StrEnum):
+    completed = "completed"
+    scheduled = "scheduled"
+    missed = "missed"
+
+
+class Flag(StrEnum):
+    complaint = "complaint"
+    data_export_request = "data_export_request"
+    termination_inquiry = "termination_inquiry"
+    adjacent_pain = "adjacent_pain"
+    org_spread = "org_spread"
+    early_renewal = "early_renewal"
+    exec_engaged = "exec_engaged"
+
+
+class GoalStatus(StrEnum):
+    not_started = "not_started"
+    on_track = "on_track"
+    at_risk = "at_risk"
+    achieved = "achieved"
+    missed = "missed"
+
+
+class Outcome(StrEnum):
+    renewed = "renewed"
+    expanded = "expanded"
+    contracted = "contracted"
+    churned = "churned"
+
+
+class AlertLevel(StrEnum):
+    critical = "critical"
+    warning = "warning"
+    watch = "watch"
+    info = "info"
+
+
+class ItemKind(StrEnum):
+    """What a line of the morning brief (`csdesk today`) is about."""
+
+    alert = "alert"
+    renewal = "renewal"
+    touchpoint_due = "touchpoint_due"
+    milestone_overdue = "milestone_overdue"
+    expansion = "expansion"
+    nps_detractor = "nps_detractor"
+
+
+class Milestone(StrEnum):
+    M1 = "M1"
+    M2 = "M2"
+    M3 = "M3"
+    M4 = "M4"
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- the import tables (DATA_AND_CLI.md "Import files") -------------------------------------
+
+
+class Account(_Row):
+    account_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    arr: float = Field(ge=0)
+    contract_start: dt.date
+    renewal_date: dt.date
+    seats_licensed: int | None = Field(default=None, ge=0)
+    term_months: int = Field(default=12, ge=1)
+    industry: str | None = None
+    owner: str | None = None
+    status: AccountStatus = AccountStatus.active
+
+
+class Contact(_Row):
+    account_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    contact_id: str | None = None
+    title: str | None = None
+    email: str | None = None
+    role: Role = Role.other
+    status: ContactStatus = ContactStatus.active
+    departed_on: dt.date | None = None
+    sentiment: Sentiment | None = None
+    success_definition: str | None = None
+
+
+class Usage(_Row):
+    account_id: str = Field(min_length=1)
+    date: dt.date
+    active_users: int = Field(ge=0)
+    logins: int | None = Field(default=None, ge=0)
+
+
+class Ticket(_Row):
+    ticket_id: str = Field(min_length=1)
+    account_id: str = Field(min_length=1)
+    opened_on: dt.date
+    closed_on: dt.date | None = None
+    severity: Severity = Severity.normal
+    csat: int | None = Field(default=None, ge=1, le=5)
+
+
+class Nps(_Row):
+    account_id: str = Field(min_length=1)
+    date: dt.date
+    score: int = Field(ge=0, le=10)
+    contact: str | None = None
+    comment: str | None = None
+
+
+class Touchpoint(_Row):
+    account_id: str = Field(min_length=1)
+    date: dt.date
+    kind: TouchpointKind
+    status: TouchpointStatus = TouchpointStatus.completed
+    summary: str | None = None
+    flags: tuple[Flag, ...] = ()
+
+
+class Goal(_Row):
+    account_id: str = Field(min_length=1)
+    goal: str = Field(min_length=1)
+    target_date: dt.date | None = None
+    status: GoalStatus = GoalStatus.not_started
+    roi_note: str | None = None
+
+
+class Renewal(_Row):
+    """A logged renewal outcome (PLAYBOOK_RULES.md §9)."""
+
+    account_id: str = Field(min_length=1)
+    date: dt.date
+    outcome: Outcome
+    previous_arr: float | None = Field(default=None, ge=0)
+    new_arr: float | None = Field(default=None, ge=0)
+    reason: str | None = None
+    preventable: bool | None = None
+    competitor: str | None = None
+
+
+# --- csdesk's own tables ----------------------------------------------------------------------
+
+
+class Note(_Row):
+    account_id: str = Field(min_length=1)
+    created_at: dt.datetime
+    text: str
+
+
+class MilestoneRecord(_Row):
+    """An onboarding milestone created with a new account (§7); `done_on` once complete."""
+
+    account_id: str = Field(min_length=1)
+    milestone: Milestone
+    due: dt.date
+    done_on: dt.date | None = None
+
+
+class MilestoneItem(_Row):
+    """A checklist item the CSM ticked (auto items are derived from usage, not stored)."""
+
+    account_id: str = Field(min_length=1)
+    milestone: Milestone
+    item: str = Field(min_length=1)
+    done_on: dt.date
+
+
+class Snapshot(_Row):
+    """One account's score on one day (PLAYBOOK_RULES.md §2: trends read from history)."""
+
+    account_id: str = Field(min_length=1)
+    date: dt.date
+    score: int | None
+    band: Band
+    coverage: float = Field(ge=0, le=1)
+    dimensions: dict[str, int | None] = Field(default_factory=dict)
+
+
+class SavePlan(_Row):
+    """The seed's save-plan template (§4), one per critical alert."""
+
+    account_id: str = Field(min_length=1)
+    trigger: str
+    trigger_date: dt.date
+    root_cause: str = ""
+    executive_alignment: str = ""
+    remediation_actions: tuple[RemediationAction, ...] = ()
+    success_criteria_30: str = ""
+    success_criteria_60: str = ""
+    success_criteria_90: str = ""
+    checkpoint_date: dt.date | None = None
+    created_at: dt.datetime | None = None
+
+
+class RemediationAction(_Row):
+    action: str
+    owner: str
+    due: dt.date
+
+
+SavePlan.model_rebuild()
+
+
+class AccountData(BaseModel):
+    """Everything the rules need to know about one account, as of some day.
+
+    The store fills it in set-based reads (one query per table for the whole book); rules that
+    look at a window (`last 90 days`) filter by `as_of` themselves, and every rule ignores rows
+    dated after `as_of`.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    account: Account
+    contacts: tuple[Contact, ...] = ()
+    usage: tuple[Usage, ...] = ()  # ascending by date
+    tickets: tuple[Ticket, ...] = ()
+    nps: tuple[Nps, ...] = ()  # ascending by date
+    touchpoints: tuple[Touchpoint, ...] = ()  # ascending by date
+    goals: tuple[Goal, ...] = ()
+    renewals: tuple[Renewal, ...] = ()  # ascending by date
+    milestones: tuple[MilestoneRecord, ...] = ()  # empty: the account is past onboarding
+    milestone_items: tuple[MilestoneItem, ...] = ()
+    notes: tuple[Note, ...] = ()
+    save_plans: tuple[SavePlan, ...] = ()
+    history: tuple[Snapshot, ...] = ()  # earlier snapshots, ascending by date, before as_of
+
+
+# --- what the rules conclude (computed, never stored except as snapshots) ----------------------
+
+
+class HealthScore(_Row):
+    """§2: the composite, its band, and each dimension (None = N/A, no data)."""
+
+    score: int | None
+    band: Band
+    coverage: float  # share of the total weight carried by dimensions with data, 0-1
+    dimensions: dict[str, int | None]
+    weights: dict[str, int]
+
+
+class BandAction(_Row):
+    """§3: the mandatory action for the band and when it is due."""
+
+    text: str
+    due: dt.date | None
+
+
+class Alert(_Row):
+    """§4: an early-warning alert that has not been cleared."""
+
+    level: AlertLevel
+    trigger: str  # machine-readable: band_green_to_yellow, yellow_21_days, dimension_zero, band_red, champion_departed, formal_complaint
+    title: str  # what a CSM reads, e.g. "Champion Maria Lopez departed"
+    response: str
+    trigger_date: dt.date
+    due: dt.date
+    overdue: bool
+
+
+class ChurnSignals(_Row):
+    leading: tuple[str, ...] = ()
+    lagging: tuple[str, ...] = ()
+    expansion: tuple[str, ...] = ()
+
+
+class ExpansionGates(_Row):
+    """§6: the four gates; qualified only when all hold."""
+
+    green_60_days: bool
+    goal_with_roi: bool
+    champion_engaged: bool
+    renewal_not_within_60_days: bool
+
+    @property
+    def qualified(self) -> bool:
+        return all(
+            (self.green_60_days, self.goal_with_roi, self.champion_engaged,
+             self.renewal_not_within_60_days)
+        )
+
+
+class ChecklistItem(_Row):
+    key: str  # stable id stored in milestone_items.item
+    text: str
+    auto: bool  # derived from usage, not ticked by hand
+    done: bool
+    done_on: dt.date | None = None
+    detail: str | None = None  # for auto items: the data, e.g. "6 active users"
+
+
+class MilestoneStatus(_Row):
+    milestone: Milestone
+    name: str  # "M1 Technical kickoff"
+    window: tuple[int, int]
+    due: dt.date
+    done: bool
+    done_on: dt.date | None
+    overdue: bool
+    items: tuple[ChecklistItem, ...]
+
+
+class Assessment(_Row):
+    """One account's full picture as of a day: what `csdesk account` shows."""
+
+    account: Account
+    as_of: dt.date
+    tier: Tier
+    health: HealthScore | None  # None: not scored (contract not started, or churned)
+    phase: Phase
+    days_to_renewal: int
+    action: BandAction | None
+    alerts: tuple[Alert, ...]
+    signals: ChurnSignals
+    expansion_gates: ExpansionGates
+    milestones: tuple[MilestoneStatus, ...]
+    reference_candidate: bool
+    time_to_first_value_days: int | None = None
+    trend_delta_30: int | None = None  # score now minus the score ~30 days ago
+
+    @property
+    def expansion_qualified(self) -> bool:
+        return self.expansion_gates.qualified
+
+
+class BriefItem(_Row):
+    """One line of the morning brief (`csdesk today`)."""
+
+    account_id: str
+    name: str
+    kind: ItemKind
+    level: AlertLevel
+    title: str
+    action: str
+    due: dt.date | None
+    overdue: bool

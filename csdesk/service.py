@@ -1,0 +1,112 @@
+"""The small service the CLI and the TUI share: store reads in, core rules over them, store writes.
+
+A `Desk` is one open book, the rules in force and the day it is. It keeps no state of its own
+beyond those three, so every call reflects what is in the file now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from csdesk.core.config import Config, Rules
+from csdesk.core.models import AccountData, Assessment, BriefItem, Snapshot
+from csdesk.store import queries, writes
+from csdesk.store.schema import open_book
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class Desk:
+    db: sqlite_utils.Database
+    config: Config
+    as_of: dt.date
+
+    @classmethod
+    def open(cls, path, config: Config, as_of: dt.date, *, create: bool = True) -> "Desk":
+        return cls(open_book(path, create=create), config, as_of)
+
+    @property
+    def rules(self) -> Rules:
+        return self.config.rules
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def load(self, account_ids: list[str] | None = None) -> list[AccountData]:
+        return queries.load_book(self.db, self.as_of, account_ids=account_ids)
+
+    def assess_all(self, *, store: bool = True, progress: Progress | None = None
+                   ) -> list[Assessment]:
+        """Score and assess every account; store the day's snapshots (§2) unless told not to."""
+        from csdesk.core.assess import assess
+
+        book = self.load()
+        out = []
+        for i, data in enumerate(book):
+            out.append(assess(data, self.as_of, self.rules))
+            if progress and i % 500 == 0:
+                progress(i, len(book))
+        if progress:
+            progress(len(book), len(book))
+        if store:
+            self._store_conclusions(book, out)
+        return out
+
+    def assess_account(self, account_id: str, *, store: bool = True
+                       ) -> tuple[Assessment, AccountData]:
+        from csdesk.core.assess import assess
+
+        [data] = self.load([account_id])
+        result = assess(data, self.as_of, self.rules)
+        if store:
+            self._store_conclusions([data], [result])
+        return result, data
+
+    def brief(self, assessments: list[Assessment] | None = None) -> list[BriefItem]:
+        """The morning brief (`csdesk today`), most urgent first."""
+        from csdesk.core.brief import build_brief
+
+        if assessments is None:
+            assessments = self.assess_all()
+        return build_brief(assessments, self.as_of, self.rules)
+
+    def resolve(self, ref: str):
+        return queries.resolve_account(self.db, ref)
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _store_conclusions(self, book: list[AccountData], assessments: list[Assessment]) -> None:
+        """Snapshots for scored accounts, a save plan per critical alert, milestones reached."""
+        from csdesk.core.alerts import save_plan_for
+
+        snapshots = [
+            Snapshot.model_construct(
+                account_id=a.account.account_id, date=self.as_of, score=a.health.score,
+                band=a.health.band, coverage=a.health.coverage,
+                dimensions=dict(a.health.dimensions))
+            for a in assessments if a.health is not None
+        ]
+        writes.write_snapshots(self.db, snapshots)
+        writes.ensure_save_plans(self.db, [
+            save_plan_for(alert, data, self.as_of, self.rules)
+            for data, a in zip(book, assessments)
+            for alert in a.alerts if alert.level == "critical"
+            and not any(p.trigger == alert.trigger and p.trigger_date == alert.trigger_date
+                        for p in data.save_plans)
+        ])
+        changed = [
+            (data.account.account_id, m.milestone, m.done_on)
+            for data, a in zip(book, assessments)
+            for m in a.milestones
+            for rec in data.milestones
+            if rec.milestone == m.milestone and rec.done_on != m.done_on
+        ]
+        if changed:
+            writes.set_milestones_done(self.db, changed)

@@ -1,0 +1,66 @@
+"""Where things live and what day it is (DATA_AND_CLI.md "Where things live").
+
+The only place csdesk reads the environment, the clock or the config file; everything below
+takes these as parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+
+import platformdirs
+
+from csdesk.core.config import Config, ConfigError, parse_config
+
+
+def book_path(cli_db: str | None = None) -> Path:
+    if cli_db:
+        return Path(cli_db).expanduser()
+    if os.environ.get("CSDESK_DB"):
+        return Path(os.environ["CSDESK_DB"]).expanduser()
+    return Path(platformdirs.user_data_dir("csdesk")) / "book.db"
+
+
+def config_path(cli_config: str | None = None) -> Path:
+    if cli_config:
+        return Path(cli_config).expanduser()
+    if os.environ.get("CSDESK_CONFIG"):
+        return Path(os.environ["CSDESK_CONFIG"]).expanduser()
+    return Path(platformdirs.user_config_dir("csdesk")) / "config.toml"
+
+
+def load_config(cli_config: str | None = None) -> Config:
+    """The user's config, or the seed defaults when there is no file. Raises ConfigError."""
+    path = config_path(cli_config)
+    if not path.exists():
+        if cli_config:
+            raise ConfigError("", f"{path}: no such config file")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("", f"{path}: cannot read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("", f"{path}: not valid TOML ({exc})") from None
+    try:
+        return parse_config(data)
+    except ConfigError as exc:
+        raise ConfigError(exc.key, f"{exc.reason} (in {path})") from None
+
+
+def parse_iso_day(text: str, what: str = "--as-of") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def today(cli_as_of: str | None = None) -> dt.date:
+    if cli_as_of:
+        return parse_iso_day(cli_as_of)
+    if os.environ.get("CSDESK_TODAY"):
+        return parse_iso_day(os.environ["CSDESK_TODAY"], "CSDESK_TODAY")
+    return dt.date.today()

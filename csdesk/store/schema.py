@@ -1,0 +1,286 @@
+"""The SQLite book: schema, pragmas, opening and migrations.
+
+One file per book. The import tables carry the import columns of DATA_AND_CLI.md so the book
+reads well in sqlite3 or Datasette; csdesk's own tables sit beside them. The schema version lives
+in `PRAGMA user_version` and the file is marked as ours with `PRAGMA application_id`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import datetime as dt
+from pathlib import Path
+
+import sqlite_utils
+
+APPLICATION_ID = 0x6373646B  # "csdk"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+
+class BookError(Exception):
+    """The file cannot be used as a book (not ours, too new, locked, unreadable)."""
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    arr REAL NOT NULL,
+    contract_start TEXT NOT NULL,
+    renewal_date TEXT NOT NULL,
+    seats_licensed INTEGER,
+    term_months INTEGER NOT NULL DEFAULT 12,
+    industry TEXT,
+    owner TEXT,
+    status TEXT NOT NULL DEFAULT 'active'
+);
+CREATE INDEX IF NOT EXISTS accounts_name ON accounts(name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS accounts_renewal ON accounts(renewal_date);
+
+CREATE TABLE IF NOT EXISTS contacts (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    contact_id TEXT,
+    title TEXT,
+    email TEXT,
+    role TEXT NOT NULL DEFAULT 'other',
+    status TEXT NOT NULL DEFAULT 'active',
+    departed_on TEXT,
+    sentiment TEXT,
+    success_definition TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS contacts_key
+    ON contacts(account_id, coalesce(lower(email), '~' || lower(name)));
+
+CREATE TABLE IF NOT EXISTS usage (
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    active_users INTEGER NOT NULL,
+    logins INTEGER,
+    PRIMARY KEY (account_id, date)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS usage_date ON usage(date);
+
+CREATE TABLE IF NOT EXISTS tickets (
+    ticket_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    opened_on TEXT NOT NULL,
+    closed_on TEXT,
+    severity TEXT NOT NULL DEFAULT 'normal',
+    csat INTEGER
+);
+CREATE INDEX IF NOT EXISTS tickets_account ON tickets(account_id, opened_on);
+CREATE INDEX IF NOT EXISTS tickets_opened ON tickets(opened_on);
+
+CREATE TABLE IF NOT EXISTS nps (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    contact TEXT,
+    comment TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS nps_key ON nps(account_id, date, coalesce(contact, ''));
+CREATE INDEX IF NOT EXISTS nps_date ON nps(date);
+
+CREATE TABLE IF NOT EXISTS touchpoints (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'completed',
+    summary TEXT,
+    flags TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX IF NOT EXISTS touchpoints_key
+    ON touchpoints(account_id, date, kind, coalesce(summary, ''));
+CREATE INDEX IF NOT EXISTS touchpoints_date ON touchpoints(date);
+
+CREATE TABLE IF NOT EXISTS goals (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    goal TEXT NOT NULL,
+    target_date TEXT,
+    status TEXT NOT NULL DEFAULT 'not_started',
+    roi_note TEXT,
+    UNIQUE (account_id, goal)
+);
+
+CREATE TABLE IF NOT EXISTS renewals (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    previous_arr REAL,
+    new_arr REAL,
+    reason TEXT,
+    preventable INTEGER,
+    competitor TEXT,
+    UNIQUE (account_id, date)
+);
+CREATE INDEX IF NOT EXISTS renewals_date ON renewals(date);
+
+CREATE TABLE IF NOT EXISTS notes (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_account ON notes(account_id, created_at);
+
+CREATE TABLE IF NOT EXISTS milestones (
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    milestone TEXT NOT NULL,
+    due TEXT NOT NULL,
+    done_on TEXT,
+    PRIMARY KEY (account_id, milestone)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS milestone_items (
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    milestone TEXT NOT NULL,
+    item TEXT NOT NULL,
+    done_on TEXT NOT NULL,
+    PRIMARY KEY (account_id, milestone, item)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS score_snapshots (
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    score INTEGER,
+    band TEXT NOT NULL,
+    coverage REAL NOT NULL,
+    dimensions TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (account_id, date)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS score_snapshots_date ON score_snapshots(date);
+
+CREATE TABLE IF NOT EXISTS save_plans (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    trigger TEXT NOT NULL,
+    trigger_date TEXT NOT NULL,
+    root_cause TEXT NOT NULL DEFAULT '',
+    executive_alignment TEXT NOT NULL DEFAULT '',
+    remediation_actions TEXT NOT NULL DEFAULT '[]',
+    success_criteria_30 TEXT NOT NULL DEFAULT '',
+    success_criteria_60 TEXT NOT NULL DEFAULT '',
+    success_criteria_90 TEXT NOT NULL DEFAULT '',
+    checkpoint_date TEXT,
+    created_at TEXT,
+    UNIQUE (account_id, trigger, trigger_date)
+);
+"""
+
+# Migrations from version N to N+1, applied in order. Each is a SQL script run in one
+# transaction after a backup copy of the file has been taken.
+MIGRATIONS: dict[int, str] = {
+    0: SCHEMA,
+}
+
+
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable only by its owner, in a directory only they can enter."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def backup_path(path: Path, version: int) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    target = backup_path(path, version)
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def open_book(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) a book, migrated to SCHEMA_VERSION.
+
+    Refuses, with BookError and without touching the file, anything that is not a csdesk book
+    or carries a newer schema than this version knows.
+    """
+    path = Path(path).expanduser()
+    is_new = not path.exists() or path.stat().st_size == 0
+    if is_new and not create:
+        raise BookError(f"{path}: no book there")
+    if is_new and not path.exists():
+        _create_private(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise BookError(f"{path}: not a csdesk book ({exc})") from None
+    if tables and app_id != APPLICATION_ID:
+        conn.close()
+        raise BookError(f"{path}: not a csdesk book (a SQLite file of another program)")
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise BookError(
+            f"{path}: this book has schema version {version}; this csdesk knows up to "
+            f"{SCHEMA_VERSION}. Upgrade csdesk to open it."
+        )
+    try:
+        _apply_pragmas(conn)
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version, backup=bool(tables))
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise BookError(f"{path}: cannot open the book ({exc})") from None
+    return sqlite_utils.Database(conn)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, *, backup: bool) -> None:
+    if backup:
+        _backup(conn, path, version)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (sqlite3's executescript would commit our transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
+
+
+def is_empty(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0

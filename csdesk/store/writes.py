@@ -1,0 +1,221 @@
+"""Single-purpose writes from the CSM's keyboard (TUI and CLI). Each is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from csdesk.core.models import (
+    Contact,
+    GoalStatus,
+    Milestone,
+    MilestoneRecord,
+    Renewal,
+    SavePlan,
+    Snapshot,
+    Touchpoint,
+)
+
+
+class transaction:
+    """`with transaction(db):` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error.
+
+    IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) at BEGIN
+    instead of failing half-way.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.conn = db.conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def touchpoint_row(t: Touchpoint) -> dict:
+    return {
+        "account_id": t.account_id, "date": t.date.isoformat(), "kind": str(t.kind),
+        "status": str(t.status), "summary": t.summary,
+        "flags": ";".join(str(f) for f in t.flags),
+    }
+
+
+def log_touchpoint(db: sqlite_utils.Database, t: Touchpoint) -> None:
+    """Insert a touchpoint; the same account+date+kind+summary updates status and flags."""
+    row = touchpoint_row(t)
+    with transaction(db):
+        db.execute(
+            "INSERT INTO touchpoints (account_id, date, kind, status, summary, flags) "
+            "VALUES (:account_id, :date, :kind, :status, :summary, :flags) "
+            "ON CONFLICT (account_id, date, kind, coalesce(summary, '')) "
+            "DO UPDATE SET status = excluded.status, flags = excluded.flags",
+            row,
+        )
+
+
+def add_note(db: sqlite_utils.Database, account_id: str, text: str,
+             created_at: dt.datetime) -> None:
+    with transaction(db):
+        db.execute("INSERT INTO notes (account_id, created_at, text) VALUES (?, ?, ?)",
+                   [account_id, created_at.isoformat(timespec="seconds"), text])
+
+
+def write_snapshots(db: sqlite_utils.Database, snapshots: Iterable[Snapshot]) -> int:
+    """Store the day's snapshot per account; a later run of the same day replaces it (§2)."""
+    rows = [(s.account_id, s.date.isoformat(), s.score, str(s.band), s.coverage,
+             json.dumps(s.dimensions, sort_keys=True)) for s in snapshots]
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO score_snapshots "
+            "(account_id, date, score, band, coverage, dimensions) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def contact_row(c: Contact) -> dict:
+    return {
+        "account_id": c.account_id, "name": c.name, "contact_id": c.contact_id, "title": c.title,
+        "email": c.email, "role": str(c.role), "status": str(c.status),
+        "departed_on": c.departed_on.isoformat() if c.departed_on else None,
+        "sentiment": str(c.sentiment) if c.sentiment else None,
+        "success_definition": c.success_definition,
+    }
+
+
+def save_contact(db: sqlite_utils.Database, contact: Contact, *, rowid: int | None = None) -> int:
+    """Add a stakeholder, or replace the one with `rowid`. Returns its rowid."""
+    row = contact_row(contact)
+    with transaction(db):
+        if rowid is None:
+            cur = db.execute(
+                "INSERT INTO contacts (account_id, name, contact_id, title, email, role, status, "
+                "departed_on, sentiment, success_definition) VALUES (:account_id, :name, "
+                ":contact_id, :title, :email, :role, :status, :departed_on, :sentiment, "
+                ":success_definition)", row)
+            return cur.lastrowid
+        db.execute(
+            "UPDATE contacts SET name=:name, contact_id=:contact_id, title=:title, email=:email, "
+            "role=:role, status=:status, departed_on=:departed_on, sentiment=:sentiment, "
+            "success_definition=:success_definition WHERE id=:id", row | {"id": rowid})
+        return rowid
+
+
+def contacts_with_ids(db: sqlite_utils.Database, account_id: str) -> list[tuple[int, dict]]:
+    cur = db.execute("SELECT * FROM contacts WHERE account_id = ? ORDER BY id", [account_id])
+    cols = [c[0] for c in cur.description]
+    return [(row[0], dict(zip(cols, row))) for row in cur.fetchall()]
+
+
+def mark_contact_departed(db: sqlite_utils.Database, rowid: int, on: dt.date) -> None:
+    with transaction(db):
+        db.execute("UPDATE contacts SET status='departed', departed_on=? WHERE id=?",
+                   [on.isoformat(), rowid])
+
+
+def set_milestone_item(db: sqlite_utils.Database, account_id: str, milestone: Milestone,
+                       item: str, done_on: dt.date | None) -> None:
+    """Tick (done_on given) or untick a checklist item."""
+    with transaction(db):
+        if done_on is None:
+            db.execute("DELETE FROM milestone_items WHERE account_id=? AND milestone=? AND item=?",
+                       [account_id, str(milestone), item])
+        else:
+            db.execute("INSERT OR REPLACE INTO milestone_items VALUES (?, ?, ?, ?)",
+                       [account_id, str(milestone), item, done_on.isoformat()])
+
+
+def set_milestones_done(db: sqlite_utils.Database,
+                        done: Iterable[tuple[str, Milestone, dt.date | None]]) -> None:
+    """Record when milestones completed (or were reopened), as the rules concluded."""
+    with transaction(db):
+        db.conn.executemany(
+            "UPDATE milestones SET done_on=? WHERE account_id=? AND milestone=?",
+            [(d.isoformat() if d else None, a, str(m)) for a, m, d in done])
+
+
+def create_milestones(db: sqlite_utils.Database, records: Iterable[MilestoneRecord]) -> None:
+    """Onboarding milestones for new accounts (§7); existing ones are kept as they are."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO milestones (account_id, milestone, due, done_on) VALUES (?,?,?,?)",
+        [(r.account_id, str(r.milestone), r.due.isoformat(),
+          r.done_on.isoformat() if r.done_on else None) for r in records])
+
+
+def set_goal_status(db: sqlite_utils.Database, account_id: str, goal: str,
+                    status: GoalStatus) -> None:
+    with transaction(db):
+        db.execute("UPDATE goals SET status=? WHERE account_id=? AND goal=?",
+                   [str(status), account_id, goal])
+
+
+def log_renewal(db: sqlite_utils.Database, renewal: Renewal, *, new_renewal_date: dt.date | None,
+                new_arr: float | None, churned: bool) -> None:
+    """Record an outcome and move the account on (§9): new ARR, next renewal date or churned."""
+    with transaction(db):
+        db.execute(
+            "INSERT OR REPLACE INTO renewals (account_id, date, outcome, previous_arr, new_arr, "
+            "reason, preventable, competitor) VALUES (?,?,?,?,?,?,?,?)",
+            [renewal.account_id, renewal.date.isoformat(), str(renewal.outcome),
+             renewal.previous_arr, renewal.new_arr, renewal.reason,
+             None if renewal.preventable is None else int(renewal.preventable),
+             renewal.competitor])
+        if churned:
+            db.execute("UPDATE accounts SET status='churned' WHERE account_id=?",
+                       [renewal.account_id])
+        if new_arr is not None:
+            db.execute("UPDATE accounts SET arr=? WHERE account_id=?",
+                       [new_arr, renewal.account_id])
+        if new_renewal_date is not None:
+            db.execute("UPDATE accounts SET renewal_date=? WHERE account_id=?",
+                       [new_renewal_date.isoformat(), renewal.account_id])
+
+
+def save_plan_row(p: SavePlan) -> dict:
+    return {
+        "account_id": p.account_id, "trigger": p.trigger,
+        "trigger_date": p.trigger_date.isoformat(), "root_cause": p.root_cause,
+        "executive_alignment": p.executive_alignment,
+        "remediation_actions": json.dumps(
+            [{"action": a.action, "owner": a.owner, "due": a.due.isoformat()}
+             for a in p.remediation_actions]),
+        "success_criteria_30": p.success_criteria_30,
+        "success_criteria_60": p.success_criteria_60,
+        "success_criteria_90": p.success_criteria_90,
+        "checkpoint_date": p.checkpoint_date.isoformat() if p.checkpoint_date else None,
+        "created_at": p.created_at.isoformat(timespec="seconds") if p.created_at else None,
+    }
+
+
+def ensure_save_plans(db: sqlite_utils.Database, plans: Iterable[SavePlan]) -> None:
+    """One stored save plan per critical alert (§4); an existing one is never overwritten."""
+    rows = [save_plan_row(p) for p in plans]
+    if not rows:
+        return
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO save_plans (account_id, trigger, trigger_date, root_cause, "
+            "executive_alignment, remediation_actions, success_criteria_30, success_criteria_60, "
+            "success_criteria_90, checkpoint_date, created_at) VALUES (:account_id, :trigger, "
+            ":trigger_date, :root_cause, :executive_alignment, :remediation_actions, "
+            ":success_criteria_30, :success_criteria_60, :success_criteria_90, "
+            ":checkpoint_date, :created_at)", rows)
+
+
+def save_save_plan(db: sqlite_utils.Database, plan: SavePlan) -> None:
+    with transaction(db):
+        db.execute(
+            "INSERT OR REPLACE INTO save_plans (account_id, trigger, trigger_date, root_cause, "
+            "executive_alignment, remediation_actions, success_criteria_30, success_criteria_60, "
+            "success_criteria_90, checkpoint_date, created_at) VALUES (:account_id, :trigger, "
+            ":trigger_date, :root_cause, :executive_alignment, :remediation_actions, "
+            ":success_criteria_30, :success_criteria_60, :success_criteria_90, "
+            ":checkpoint_date, :created_at)", save_plan_row(plan))
