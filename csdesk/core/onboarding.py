@@ -30,7 +30,7 @@ def is_onboarding_age(account: Account, as_of: dt.date, rules: Rules) -> bool:
 def new_milestones(account: Account, as_of: dt.date, rules: Rules) -> list[MilestoneRecord]:
     """The M1-M4 records to create with a new account; none when it is past onboarding.
 
-    Due = contract start + the last day of the milestone's window (day 1 is the start day).
+    Due = contract start + the last day of the window, as the spec words it (M1: start + 7 days).
     """
     if not is_onboarding_age(account, as_of, rules):
         return []
