@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
@@ -183,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # anything unexpected: say so, exit 1
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            print(f"csdesk: the book is locked by another program; nothing was written ({exc})",
+                  file=sys.stderr)
+            return 2
         if os.environ.get("CSDESK_DEBUG"):
             traceback.print_exc()
         print(f"csdesk: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -234,6 +234,10 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_ut
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BookError(f"{path}: the book is locked by another program; try again") from None
+        raise BookError(f"{path}: cannot open the book ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise BookError(f"{path}: not a csdesk book ({exc})") from None
     if tables and app_id != APPLICATION_ID:
@@ -251,6 +255,8 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_ut
             _migrate(conn, path, version, backup=bool(tables))
     except sqlite3.OperationalError as exc:
         conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BookError(f"{path}: the book is locked by another program; try again") from None
         raise BookError(f"{path}: cannot open the book ({exc})") from None
     return sqlite_utils.Database(conn)
 
