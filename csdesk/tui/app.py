@@ -1,0 +1,320 @@
+"""The csdesk workbench: a keyboard-driven Textual app over one book of business.
+
+`run_workbench(ctx)` is what `csdesk` (no command) runs. The app opens the book, scores it in a
+thread worker (storing today's snapshots, §2) while the first screen is already up, and keeps the
+scored book in `CsdeskApp.book`; every screen watches it. Every save runs in a worker, is one
+transaction, and re-assesses the account so scores, alerts and the queue refresh at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+
+from csdesk.core.models import GoalStatus, Milestone, Touchpoint
+from csdesk.tui.commands import AccountCommands, ActionCommands
+from csdesk.tui.data import BookView, ContactLine, Workbench
+from csdesk.tui.forms import (
+    ContactEdit,
+    ContactForm,
+    NoteForm,
+    RenewalEntry,
+    RenewalForm,
+    TouchpointForm,
+)
+from csdesk.tui.help_screen import HelpScreen
+from csdesk.tui.screens.account import AccountScreen
+from csdesk.tui.screens.accounts import AccountsScreen
+from csdesk.tui.screens.portfolio import PortfolioScreen
+from csdesk.tui.screens.renewals import RenewalsScreen
+from csdesk.tui.screens.today import TodayScreen
+from csdesk.tui.widgets.look import printable
+
+ACCOUNT_ACTIONS = {"log_touchpoint", "note", "export_qbr", "renewal_outcome"}
+
+
+class CsdeskApp(App):
+    TITLE = "csdesk"
+    CSS_PATH = "workbench.tcss"
+    MODES = {
+        "today": TodayScreen,
+        "accounts": AccountsScreen,
+        "renewals": RenewalsScreen,
+        "portfolio": PortfolioScreen,
+    }
+    DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {AccountCommands, ActionCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("1", "switch_mode('today')", "Today"),
+        Binding("2", "switch_mode('accounts')", "Accounts"),
+        Binding("3", "switch_mode('renewals')", "Renewals"),
+        Binding("4", "switch_mode('portfolio')", "Portfolio"),
+        Binding("t", "log_touchpoint", "Log"),
+        Binding("n", "note", "Note"),
+        Binding("e", "export_qbr", "QBR"),
+        Binding("r", "rescore", "Rescore"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    book: reactive[BookView | None] = reactive(None, always_update=True, init=False)
+    busy: reactive[tuple[str, int, int] | None] = reactive(None, always_update=True, init=False)
+
+    def __init__(self, workbench: Workbench, *, book_label: str = "") -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.book_label = book_label
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.workbench.as_of
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.action_rescore()
+
+    # --- the book -----------------------------------------------------------------------------
+
+    def action_rescore(self) -> None:
+        self.busy = ("Scoring the book…", 0, 0)
+        self._score_book()
+
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
+    def _score_book(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(setattr, self, "busy",
+                                  (f"Scoring {total:,} accounts…", done, total))
+
+        try:
+            book = self.workbench.load(progress)
+        except Exception as exc:
+            self.call_from_thread(self._failed, "Scoring failed", exc)
+            return
+        self.call_from_thread(self._loaded, book)
+
+    def _loaded(self, book: BookView) -> None:
+        self.busy = None
+        self.book = book
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        self.busy = None
+        self.notify(f"{what}: {exc}", severity="error", timeout=10)
+
+    def load_demo(self) -> None:
+        if self.book is None or not self.book.empty:
+            self.notify("The demo book only loads into an empty book.")
+            return
+        self.busy = ("Writing the demo book…", 0, 0)
+        self._write_demo()
+
+    action_load_demo = load_demo
+
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
+    def _write_demo(self) -> None:
+        try:
+            self.workbench.load_demo()
+            book = self.workbench.load()
+        except Exception as exc:
+            self.call_from_thread(self._failed, "Could not load the demo book", exc)
+            return
+        self.call_from_thread(self._loaded, book)
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def open_account(self, account_id: str) -> None:
+        screen = self.screen
+        if isinstance(screen, AccountScreen) and screen.account_id == account_id:
+            return
+        self.push_screen(AccountScreen(account_id))
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if isinstance(self.screen, ModalScreen) and (
+                action in ACCOUNT_ACTIONS or action in ("rescore", "help", "switch_mode")):
+            return False
+        return True
+
+    # --- the highlighted account --------------------------------------------------------------
+
+    def current_account(self) -> tuple[str, str, float] | None:
+        """(id, name, ARR) of the account `t`, `n`, `e` act on, or None (and say so)."""
+        pick = getattr(self.screen, "selected_account_id", None)
+        account_id = pick() if pick else None
+        book = self.book
+        assessment = book.assessments.get(account_id) if (book and account_id) else None
+        if assessment is None:
+            self.notify("Highlight an account first (2 lists them all, ctrl+p finds one).")
+            return None
+        return account_id, assessment.account.name, assessment.account.arr
+
+    def action_log_touchpoint(self) -> None:
+        current = self.current_account()
+        if current is None:
+            return
+        account_id, name, _ = current
+
+        def saved(touchpoint: Touchpoint | None) -> None:
+            if touchpoint is not None:
+                self.save(account_id, lambda: self.workbench.log_touchpoint(touchpoint),
+                          f"Logged {touchpoint.status} {touchpoint.kind.replace('_', '-')} "
+                          f"with {printable(name, single_line=True)} on {touchpoint.date}.")
+
+        self.push_screen(TouchpointForm(account_id, name, self.as_of), saved)
+
+    def action_note(self) -> None:
+        current = self.current_account()
+        if current is None:
+            return
+        account_id, name, _ = current
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.save(account_id, lambda: self.workbench.add_note(account_id, text),
+                          f"Noted on {printable(name, single_line=True)}.")
+
+        self.push_screen(NoteForm(account_id, name), saved)
+
+    def action_export_qbr(self) -> None:
+        current = self.current_account()
+        if current is not None:
+            self._export_qbr(current[0])
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export_qbr(self, account_id: str) -> None:
+        try:
+            path = self.workbench.qbr_export(account_id)
+            text = path.read_text(encoding="utf-8")
+        except ImportError:
+            self.call_from_thread(self.notify, "The QBR export is not in this build yet.",
+                                  severity="warning")
+            return
+        except Exception as exc:
+            self.call_from_thread(self._failed, "QBR export failed", exc)
+            return
+        self.call_from_thread(self._exported, path, text)
+
+    def _exported(self, path: Path, text: str) -> None:
+        self.copy_to_clipboard(text)
+        self.last_export = path
+        self.notify(Text(f"QBR agenda written to {path} and copied to the clipboard."),
+                    title="Exported", timeout=10)
+
+    def action_renewal_outcome(self) -> None:
+        current = self.current_account()
+        if current is not None:
+            self.log_renewal_outcome(current[0])
+
+    def log_renewal_outcome(self, account_id: str | None) -> None:
+        book = self.book
+        assessment = book.assessments.get(account_id) if (book and account_id) else None
+        if assessment is None:
+            self.notify("Highlight an account first.")
+            return
+        name = assessment.account.name
+
+        def saved(entry: RenewalEntry | None) -> None:
+            if entry is not None:
+                self.save(account_id, lambda: self.workbench.log_renewal(
+                    account_id, entry.outcome, entry.day, entry.new_arr, entry.reason,
+                    entry.preventable, entry.competitor),
+                    f"Logged {entry.outcome} for {printable(name, single_line=True)}.")
+
+        self.push_screen(RenewalForm(account_id, name, assessment.account.arr, self.as_of),
+                         saved)
+
+    # --- account edits (from the Account screen) ----------------------------------------------
+
+    def _account_name(self, account_id: str) -> str:
+        book = self.book
+        a = book.assessments.get(account_id) if book else None
+        return a.account.name if a else account_id
+
+    def edit_contact(self, account_id: str, line: ContactLine | None) -> None:
+        def saved(edit: ContactEdit | None) -> None:
+            if edit is not None:
+                self.save(account_id, lambda: self.workbench.save_contact(edit.contact,
+                                                                          edit.rowid),
+                          f"Saved {printable(edit.contact.name, single_line=True)}.")
+
+        self.push_screen(ContactForm(account_id, self._account_name(account_id),
+                                     line.contact if line else None,
+                                     line.rowid if line else None), saved)
+
+    def mark_departed(self, account_id: str, line: ContactLine) -> None:
+        self.save(account_id, lambda: self.workbench.mark_departed(line.rowid),
+                  f"Marked {printable(line.contact.name, single_line=True)} departed "
+                  f"on {self.as_of}.")
+
+    def toggle_checklist_item(self, account_id: str, milestone: Milestone, item: str,
+                              done: bool) -> None:
+        self.save(account_id, lambda: self.workbench.set_checklist_item(
+            account_id, milestone, item, done), "Ticked." if done else "Unticked.")
+
+    def cycle_goal(self, account_id: str, goal: str, status: GoalStatus) -> None:
+        self.save(account_id, lambda: self.workbench.cycle_goal(account_id, goal, status),
+                  "Goal status changed.")
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self, account_id: str, write: Callable[[], object], message: str) -> None:
+        """Run `write` (one transaction) in a worker, then refresh the book and the account."""
+        self._save(account_id, write, message)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save(self, account_id: str, write: Callable[[], object], message: str) -> None:
+        try:
+            write()
+        except Exception as exc:
+            self.call_from_thread(self._failed, "Not saved", exc)
+            return
+        try:
+            book, detail = self.workbench.refreshed(self.book, account_id)
+        except Exception as exc:
+            self.call_from_thread(self._failed, "Saved, but the refresh failed", exc)
+            return
+        self.call_from_thread(self._saved, book, detail, message)
+
+    def _saved(self, book: BookView, detail, message: str) -> None:
+        self.book = book
+        for screen in self.screen_stack:
+            if isinstance(screen, AccountScreen) and screen.account_id == detail.account_id:
+                screen.show_detail(detail)
+        self.notify(Text(message), timeout=4)
+
+    # --- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; a note still being typed is saved first (nothing typed is lost on quit)."""
+        screen = self.screen
+        if isinstance(screen, NoteForm) and screen.text.strip():
+            self.workbench.add_note(screen.account_id, screen.text)
+        self.exit(0)
+
+
+def run_workbench(ctx) -> int:
+    """`csdesk` without a command: open the book (creating it on first use) and run the app."""
+    from csdesk.service import Desk
+
+    desk = Desk.open(ctx.book_path, ctx.config, ctx.as_of)
+    workbench = Workbench(desk, book_path=Path(ctx.book_path))
+    try:
+        result = CsdeskApp(workbench, book_label=str(ctx.book_path)).run()
+    finally:
+        desk.close()
+    return int(result or 0)

@@ -1,0 +1,432 @@
+"""The workbench's service: what the screens ask of the book, in the CSM's words.
+
+Screens never touch SQL or the rules directly; they call a `Workbench` from a Textual worker
+(a thread), get back plain view models, and render them. One `Workbench` wraps one open `Desk`;
+its lock serializes every use of the SQLite connection, so a save and a rescore never interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from csdesk.core.models import (
+    AccountData,
+    Assessment,
+    Band,
+    BriefItem,
+    Contact,
+    ContactStatus,
+    GoalStatus,
+    Milestone,
+    Note,
+    Outcome,
+    Phase,
+    Renewal,
+    Snapshot,
+    Touchpoint,
+)
+from csdesk.service import Desk
+from csdesk.store import queries, writes
+
+Progress = Callable[[int, int], None]
+
+BANDS = (Band.red, Band.yellow, Band.green, Band.unknown)
+GOAL_CYCLE = (GoalStatus.not_started, GoalStatus.on_track, GoalStatus.at_risk,
+              GoalStatus.achieved, GoalStatus.missed)
+
+
+# --- view models ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One line of the Accounts and Renewals lists."""
+
+    account_id: str
+    name: str
+    tier: str
+    arr: float
+    score: int | None
+    band: Band
+    trend: int | None  # score now minus ~30 days ago
+    phase: str
+    days_to_renewal: int
+    renewal_date: dt.date
+    action: str | None
+    action_due: dt.date | None
+    churned: bool
+
+    @classmethod
+    def of(cls, a: Assessment) -> "AccountRow":
+        health = a.health
+        return cls(
+            account_id=a.account.account_id, name=a.account.name, tier=str(a.tier),
+            arr=a.account.arr, score=health.score if health else None,
+            band=Band(health.band) if health else Band.unknown, trend=a.trend_delta_30,
+            phase=str(a.phase), days_to_renewal=a.days_to_renewal,
+            renewal_date=a.account.renewal_date,
+            action=a.action.text if a.action else None,
+            action_due=a.action.due if a.action else None,
+            churned=str(a.phase) == Phase.churned or a.account.status == "churned",
+        )
+
+
+@dataclass(frozen=True)
+class BandShare:
+    count: int = 0
+    arr: float = 0.0
+
+
+@dataclass(frozen=True)
+class TopLine:
+    """Today's first line: the size of the book and where the risk is."""
+
+    accounts: int
+    total_arr: float
+    bands: dict[Band, BandShare]
+    at_risk_90_arr: float
+    at_risk_90_count: int
+    at_risk_180_arr: float
+    at_risk_180_count: int
+
+
+@dataclass
+class BookView:
+    """Everything the list screens show, from one scoring run (refreshed per save)."""
+
+    as_of: dt.date
+    assessments: dict[str, Assessment]  # by account id, in name order
+    brief: list[BriefItem]
+    rows: list[AccountRow]  # active accounts, name order
+    top: TopLine
+    empty: bool = False
+
+    def row(self, account_id: str) -> AccountRow | None:
+        a = self.assessments.get(account_id)
+        return AccountRow.of(a) if a else None
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    rowid: int
+    contact: Contact
+    last_contact: dt.date | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: dt.date
+    when: str  # what the Timeline shows in the date column
+    kind: str  # touchpoint kind or "note"
+    status: str
+    text: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class AccountDetail:
+    """One account's whole picture for the Account screen."""
+
+    assessment: Assessment
+    data: AccountData
+    contacts: list[ContactLine]
+    notes: list[Note]
+    trend: list[Snapshot]  # the last 90 days, ascending, today included when scored
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def account_id(self) -> str:
+        return self.assessment.account.account_id
+
+    @property
+    def name(self) -> str:
+        return self.assessment.account.name
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def top_line(assessments: list[Assessment], rules) -> TopLine:
+    window = rules.renewals.window_days
+    active = [a for a in assessments if not AccountRow.of(a).churned]
+    bands: dict[Band, BandShare] = {b: BandShare() for b in BANDS}
+    for a in active:
+        band = Band(a.health.band) if a.health else Band.unknown
+        share = bands[band]
+        bands[band] = BandShare(share.count + 1, share.arr + a.account.arr)
+
+    def at_risk(days: int) -> list[Assessment]:
+        # §9: ARR at risk = red and yellow accounts renewing within the window.
+        return [a for a in active if a.health and a.health.band in (Band.red, Band.yellow)
+                and 0 <= a.days_to_renewal <= days]
+
+    r90, r180 = at_risk(window), at_risk(2 * window)
+    return TopLine(
+        accounts=len(active), total_arr=sum(a.account.arr for a in active), bands=bands,
+        at_risk_90_arr=sum(a.account.arr for a in r90), at_risk_90_count=len(r90),
+        at_risk_180_arr=sum(a.account.arr for a in r180), at_risk_180_count=len(r180),
+    )
+
+
+class Workbench:
+    """One open book for the TUI. Every method may block: call it from a thread worker."""
+
+    def __init__(self, desk: Desk, *, book_path: Path | None = None,
+                 export_dir: Path | None = None) -> None:
+        self.desk = desk
+        self.book_path = book_path
+        self.export_dir = export_dir or ((book_path.parent if book_path else Path.cwd())
+                                         / "exports")
+        self.lock = threading.RLock()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.desk.as_of
+
+    @property
+    def rules(self):
+        return self.desk.rules
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        with self.lock:
+            return self.desk.db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is None
+
+    def load(self, progress: Progress | None = None) -> BookView:
+        """Score the whole book (storing today's snapshots, §2) and build the brief."""
+        with self.lock:
+            if self.is_empty():
+                return self._view([], empty=True)
+            assessments = self.desk.assess_all(progress=progress)
+            return self._view(assessments)
+
+    def _view(self, assessments: list[Assessment], *, empty: bool = False) -> BookView:
+        brief = self.desk.brief(assessments) if assessments else []
+        rows = [AccountRow.of(a) for a in assessments]
+        return BookView(
+            as_of=self.as_of,
+            assessments={a.account.account_id: a for a in assessments},
+            brief=brief,
+            rows=[r for r in rows if not r.churned],
+            top=top_line(assessments, self.rules),
+            empty=empty,
+        )
+
+    def refreshed(self, book: BookView, account_id: str) -> tuple[BookView, AccountDetail]:
+        """The book with one account re-assessed after a save, and that account's detail."""
+        with self.lock:
+            assessment, data = self.desk.assess_account(account_id)
+            merged = dict(book.assessments)
+            merged[account_id] = assessment
+            view = self._view(list(merged.values()))
+            return view, self._detail(assessment, data)
+
+    def detail(self, account_id: str) -> AccountDetail:
+        with self.lock:
+            assessment, data = self.desk.assess_account(account_id, store=False)
+            return self._detail(assessment, data)
+
+    def _detail(self, assessment: Assessment, data: AccountData) -> AccountDetail:
+        account_id = assessment.account.account_id
+        notes = queries.load_notes(self.desk.db, account_id)
+        contacts = writes.contacts_with_ids(self.desk.db, account_id)
+        touchpoints = sorted(data.touchpoints, key=lambda t: t.date, reverse=True)
+        lines = []
+        for rowid, row in contacts:
+            contact = Contact.model_construct(
+                account_id=row["account_id"], name=row["name"], contact_id=row["contact_id"],
+                title=row["title"], email=row["email"], role=row["role"],
+                status=row["status"], sentiment=row["sentiment"],
+                departed_on=dt.date.fromisoformat(row["departed_on"][:10])
+                if row["departed_on"] else None,
+                success_definition=row["success_definition"])
+            lines.append(ContactLine(rowid, contact, _last_contact(contact, touchpoints)))
+        since = self.as_of - dt.timedelta(days=90)
+        trend = [s for s in data.history if s.date >= since]
+        if assessment.health is not None and assessment.health.score is not None:
+            trend.append(Snapshot.model_construct(
+                account_id=account_id, date=self.as_of, score=assessment.health.score,
+                band=assessment.health.band, coverage=assessment.health.coverage,
+                dimensions=dict(assessment.health.dimensions)))
+        return AccountDetail(assessment, data, lines, notes, trend,
+                             timeline=_timeline(touchpoints, notes))
+
+    def account_names(self) -> list[tuple[str, str]]:
+        """(account id, name) of every account, for the command palette."""
+        with self.lock:
+            return [(a.account_id, a.name) for a in queries.load_accounts(self.desk.db)]
+
+    # --- writes: each one transaction (csdesk.store.writes) -----------------------------------
+
+    def log_touchpoint(self, touchpoint: Touchpoint) -> None:
+        with self.lock:
+            writes.log_touchpoint(self.desk.db, touchpoint)
+
+    def add_note(self, account_id: str, text: str, at: dt.datetime | None = None) -> None:
+        with self.lock:
+            writes.add_note(self.desk.db, account_id, text, at or dt.datetime.now())
+
+    def save_contact(self, contact: Contact, rowid: int | None = None) -> int:
+        with self.lock:
+            return writes.save_contact(self.desk.db, contact, rowid=rowid)
+
+    def mark_departed(self, rowid: int) -> None:
+        with self.lock:
+            writes.mark_contact_departed(self.desk.db, rowid, self.as_of)
+
+    def set_checklist_item(self, account_id: str, milestone: Milestone, item: str,
+                           done: bool) -> None:
+        with self.lock:
+            writes.set_milestone_item(self.desk.db, account_id, milestone, item,
+                                      self.as_of if done else None)
+
+    def cycle_goal(self, account_id: str, goal: str, status: GoalStatus) -> GoalStatus:
+        following = GOAL_CYCLE[(GOAL_CYCLE.index(GoalStatus(status)) + 1) % len(GOAL_CYCLE)]
+        with self.lock:
+            writes.set_goal_status(self.desk.db, account_id, goal, following)
+        return following
+
+    def log_renewal(self, account_id: str, outcome: Outcome, day: dt.date,
+                    new_arr: float | None, reason: str | None = None,
+                    preventable: bool | None = None, competitor: str | None = None) -> None:
+        """§9: record the outcome with the ARR before it; move the account on."""
+        with self.lock:
+            account = queries.resolve_account(self.desk.db, account_id)
+            churned = outcome == Outcome.churned
+            renewal = Renewal(
+                account_id=account_id, date=day, outcome=outcome, previous_arr=account.arr,
+                new_arr=0.0 if churned else new_arr, reason=reason,
+                preventable=preventable if churned else None,
+                competitor=competitor if churned else None)
+            next_date = None if churned else (
+                account.renewal_date + relativedelta(months=account.term_months))
+            writes.log_renewal(self.desk.db, renewal, new_renewal_date=next_date,
+                               new_arr=None if churned else new_arr, churned=churned)
+
+    # --- reviews (csdesk.reviews_service, when present) ---------------------------------------
+
+    def qbr_export(self, account_id: str, qbr_date: dt.date | None = None) -> Path:
+        """Write the QBR agenda (§10) as Markdown into the export folder; return its path."""
+        from csdesk import reviews_service
+
+        qbr_date = qbr_date or business_days_after(self.as_of, 10)
+        with self.lock:
+            text = reviews_service.qbr_markdown(self.desk, account_id, qbr_date)
+            name = self.desk.resolve(account_id).name
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        path = self.export_dir / f"qbr-{slug(name)}-{qbr_date.isoformat()}.md"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def portfolio(self):
+        """(metrics for the last 12 months, calibration) from csdesk.reviews_service."""
+        from csdesk import reviews_service
+
+        start = self.as_of - relativedelta(months=12)
+        with self.lock:
+            metrics = reviews_service.portfolio_metrics(self.desk, start, self.as_of)
+            try:
+                calibration = reviews_service.calibration(self.desk, None)
+            except TypeError:
+                calibration = reviews_service.calibration(self.desk)
+        return metrics, calibration
+
+    # --- the demo book ------------------------------------------------------------------------
+
+    def load_demo(self, accounts: int = 60, seed: int = 7) -> None:
+        from csdesk import demo  # the demo generator (`csdesk demo`)
+
+        with self.lock:
+            demo.write_demo_book(self.desk.db, as_of=self.as_of, accounts=accounts, seed=seed)
+
+
+def stakeholder_warnings(contacts: list[Contact]) -> list[str]:
+    """What the Stakeholders tab warns about: thin or broken coverage of the account."""
+    active = [c for c in contacts if c.status == ContactStatus.active]
+    roles = {str(c.role) for c in active}
+    warnings = []
+    if len(active) < 2:
+        warnings.append(f"Single-threaded: {len(active)} active stakeholder"
+                        f"{'s' if len(active) != 1 else ''} (fewer than two)")
+    departed = [c for c in contacts if c.status == ContactStatus.departed
+                and str(c.role) == "champion"]
+    if departed and "champion" not in roles:
+        warnings.append(f"Champion departed ({departed[-1].name}) with no active replacement")
+    if "executive_sponsor" not in roles:
+        warnings.append("No executive sponsor mapped")
+    return warnings
+
+
+def _last_contact(contact: Contact, touchpoints: list[Touchpoint]) -> dt.date | None:
+    """The contact's last touch: no touchpoint names its contact, so the last completed one."""
+    if contact.status == ContactStatus.departed:
+        return None
+    return next((t.date for t in touchpoints if t.status == "completed"), None)
+
+
+def _timeline(touchpoints: list[Touchpoint], notes: list[Note]) -> list[TimelineEntry]:
+    entries = [TimelineEntry(t.date, t.date.isoformat(), str(t.kind), str(t.status),
+                             t.summary or "", tuple(str(f) for f in t.flags))
+               for t in touchpoints]
+    entries += [TimelineEntry(n.created_at.date(), n.created_at.strftime("%Y-%m-%d %H:%M"),
+                              "note", "", n.text) for n in notes]
+    return sorted(entries, key=lambda e: (e.day, e.when), reverse=True)
+
+
+def business_days_after(day: dt.date, n: int) -> dt.date:
+    while n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def slug(name: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in name)
+    return "-".join(part for part in cleaned.split("-") if part)[:60] or "account"
+
+
+# --- how things read -------------------------------------------------------------------------
+
+
+def money(value: float) -> str:
+    """$1.2M, $640k, $9,500."""
+    if value >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"${value / 1000:.0f}k"
+    return f"${value:,.0f}"
+
+
+def due_words(due: dt.date | None, as_of: dt.date) -> str:
+    """"due today", "due in 2 days", "3 days overdue"."""
+    if due is None:
+        return ""
+    days = (due - as_of).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"due in {days} day{'s' if days != 1 else ''}"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+def renewal_words(days: int, day: dt.date) -> str:
+    """"renews in 47 days, 2027-01-09"."""
+    if days > 0:
+        return f"renews in {days} day{'s' if days != 1 else ''}, {day.isoformat()}"
+    if days == 0:
+        return f"renews today, {day.isoformat()}"
+    return f"renewal {-days} day{'s' if days != -1 else ''} past, {day.isoformat()}"
+
+
+__all__ = [
+    "AccountDetail", "AccountRow", "BookView", "ContactLine", "TimelineEntry", "TopLine",
+    "Workbench", "due_words", "money", "renewal_words",
+]

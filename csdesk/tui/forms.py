@@ -1,0 +1,322 @@
+"""The small forms: log a touchpoint, add a note, add or edit a stakeholder, log a renewal.
+
+Each is a modal that returns a validated model (or None on Escape); the app saves it in a worker
+in one transaction and refreshes the screens. The common case of each form is its defaults, so
+`t` then Enter logs a completed check-in for today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
+
+from csdesk.core.models import (
+    Contact,
+    ContactStatus,
+    Flag,
+    Outcome,
+    Role,
+    Sentiment,
+    Touchpoint,
+    TouchpointKind,
+    TouchpointStatus,
+)
+from csdesk.settings import parse_iso_day
+from csdesk.tui.widgets.look import printable
+
+
+def _options(enum) -> list[tuple[str, str]]:
+    return [(str(v).replace("_", " "), str(v)) for v in enum]
+
+
+def _title(verb: str, account_name: str) -> Text:
+    text = Text(f"{verb} · ", style="bold")
+    text.append(printable(account_name, single_line=True), style="bold")
+    return text
+
+
+class Form(ModalScreen):
+    """Escape cancels, ctrl+s saves; a message line says what is wrong."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def problem(self, message: str) -> None:
+        self.query_one("#form-problem", Label).update(Text(message, style="bold red"))
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+
+
+class TouchpointForm(Form):
+    """Kind, status, date (today), summary, flags; Enter in a text box saves."""
+
+    def __init__(self, account_id: str, account_name: str, today: dt.date) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_name = account_name
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="touchpoint-form"):
+            yield Static(_title("Log a touchpoint", self.account_name), classes="form-title")
+            with Grid(classes="form-grid"):
+                yield Label("Kind")
+                yield Select(_options(TouchpointKind), value="check_in", allow_blank=False,
+                             id="kind")
+                yield Label("Status")
+                yield Select(_options(TouchpointStatus), value="completed", allow_blank=False,
+                             id="status")
+                yield Label("Date")
+                yield Input(self.today.isoformat(), id="date")
+                yield Label("Summary")
+                yield Input(placeholder="what happened (optional)", id="summary")
+            yield Label("Flags (space ticks)")
+            yield SelectionList[str](*_options(Flag), id="flags")
+            yield Label("", id="form-problem")
+            yield Static("Enter saves · ctrl+s saves · Tab moves · Escape cancels",
+                         classes="form-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            day = parse_iso_day(self.query_one("#date", Input).value.strip(), "date")
+        except ValueError as exc:
+            self.problem(str(exc))
+            return
+        try:
+            touchpoint = Touchpoint(
+                account_id=self.account_id, date=day,
+                kind=self.query_one("#kind", Select).value,
+                status=self.query_one("#status", Select).value,
+                summary=self.query_one("#summary", Input).value.strip() or None,
+                flags=tuple(self.query_one("#flags", SelectionList).selected))
+        except ValidationError as exc:
+            self.problem(_problems(exc))
+            return
+        self.dismiss(touchpoint)
+
+
+class NoteForm(Form):
+    """A multi-line note; ctrl+s saves. Escape on a non-empty note asks once more."""
+
+    def __init__(self, account_id: str, account_name: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_name = account_name
+        self._confirm_discard = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="note-form"):
+            yield Static(_title("Add a note", self.account_name), classes="form-title")
+            yield TextArea(id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Label("", id="form-problem")
+            yield Static("ctrl+s saves · Escape cancels", classes="form-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#note-text", TextArea).text
+
+    def action_cancel(self) -> None:
+        if self.text.strip() and not self._confirm_discard:
+            self._confirm_discard = True
+            self.problem("The note is not saved: ctrl+s saves it, Escape again discards it.")
+            return
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if not self.text.strip():
+            self.problem("The note is empty.")
+            return
+        self.dismiss(self.text)
+
+
+@dataclass(frozen=True)
+class ContactEdit:
+    contact: Contact
+    rowid: int | None
+
+
+class ContactForm(Form):
+    def __init__(self, account_id: str, account_name: str, contact: Contact | None = None,
+                 rowid: int | None = None) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_name = account_name
+        self.contact = contact
+        self.rowid = rowid
+
+    def compose(self) -> ComposeResult:
+        c = self.contact
+        verb = "Edit a stakeholder" if c else "Add a stakeholder"
+        with Vertical(classes="form", id="contact-form"):
+            yield Static(_title(verb, self.account_name), classes="form-title")
+            with Grid(classes="form-grid"):
+                yield Label("Name")
+                yield Input(c.name if c else "", id="name")
+                yield Label("Title")
+                yield Input(c.title or "" if c else "", id="title")
+                yield Label("Email")
+                yield Input(c.email or "" if c else "", id="email")
+                yield Label("Role")
+                yield Select(_options(Role), value=str(c.role) if c else "champion",
+                             allow_blank=False, id="role")
+                yield Label("Status")
+                yield Select(_options(ContactStatus), value=str(c.status) if c else "active",
+                             allow_blank=False, id="status")
+                yield Label("Sentiment")
+                yield Select(_options(Sentiment), value=str(c.sentiment) if c and c.sentiment
+                             else Select.BLANK, id="sentiment")
+                yield Label("Success means")
+                yield Input(c.success_definition or "" if c else "",
+                            placeholder="their definition of success", id="success")
+            yield Label("", id="form-problem")
+            yield Static("Enter or ctrl+s saves · Tab moves · Escape cancels",
+                         classes="form-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
+        sentiment = self.query_one("#sentiment", Select).value
+        status = self.query_one("#status", Select).value
+        departed_on = None
+        if status == "departed":
+            departed_on = (self.contact.departed_on if self.contact and self.contact.departed_on
+                           else self.app.as_of)
+        try:
+            contact = Contact(
+                account_id=self.account_id, name=value("#name") or "",
+                title=value("#title"), email=value("#email"),
+                contact_id=self.contact.contact_id if self.contact else None,
+                role=self.query_one("#role", Select).value, status=status,
+                departed_on=departed_on,
+                sentiment=None if sentiment is Select.BLANK else sentiment,
+                success_definition=value("#success"))
+        except ValidationError as exc:
+            self.problem(_problems(exc).replace("name: String should have at least 1 character",
+                                                "a name is needed"))
+            return
+        self.dismiss(ContactEdit(contact, self.rowid))
+
+
+@dataclass(frozen=True)
+class RenewalEntry:
+    outcome: Outcome
+    day: dt.date
+    new_arr: float | None
+    reason: str | None
+    preventable: bool | None
+    competitor: str | None
+
+
+class RenewalForm(Form):
+    """§9: renewed/expanded/contracted (new ARR) or churned (reason, preventable, competitor)."""
+
+    def __init__(self, account_id: str, account_name: str, arr: float,
+                 today: dt.date) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_name = account_name
+        self.arr = arr
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="renewal-form"):
+            yield Static(_title("Log a renewal outcome", self.account_name), classes="form-title")
+            with Grid(classes="form-grid"):
+                yield Label("Outcome")
+                yield Select(_options(Outcome), value="renewed", allow_blank=False, id="outcome")
+                yield Label("Date")
+                yield Input(self.today.isoformat(), id="date")
+                yield Label("New ARR")
+                yield Input(f"{self.arr:.0f}", id="new-arr")
+                yield Label("Reason")
+                yield Input(placeholder="why (churned)", id="reason")
+                yield Label("Preventable")
+                yield Select([("yes", "yes"), ("no", "no")], id="preventable")
+                yield Label("Competitor")
+                yield Input(placeholder="who won (churned)", id="competitor")
+            yield Label("", id="form-problem")
+            yield Static(f"ARR before: {self.arr:,.0f} · Enter or ctrl+s saves · "
+                         "Escape cancels", classes="form-help")
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        outcome = Outcome(self.query_one("#outcome", Select).value)
+        try:
+            day = parse_iso_day(self.query_one("#date", Input).value.strip(), "date")
+        except ValueError as exc:
+            self.problem(str(exc))
+            return
+        new_arr = None
+        if outcome != Outcome.churned:
+            raw = self.query_one("#new-arr", Input).value.strip().replace(",", "").lstrip("$")
+            try:
+                new_arr = float(raw)
+            except ValueError:
+                self.problem(f"new ARR: {raw!r} is not an amount")
+                return
+            if new_arr < 0:
+                self.problem("new ARR cannot be negative")
+                return
+        preventable = self.query_one("#preventable", Select).value
+        text = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
+        self.dismiss(RenewalEntry(
+            outcome=outcome, day=day, new_arr=new_arr, reason=text("#reason"),
+            preventable=None if preventable is Select.BLANK else preventable == "yes",
+            competitor=text("#competitor")))
+
+
+class ConfirmForm(Form):
+    """A yes/no question: y or Enter confirms."""
+
+    BINDINGS = [Binding("y,enter", "yes", "Yes"), Binding("n,escape", "cancel", "No")]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form confirm"):
+            yield Static(self.question)
+            with Horizontal():
+                yield Static("y / Enter: yes    n / Escape: no", classes="form-help")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,162 @@
+"""Portfolio (key 4): the §11 metrics beside their seed targets, bands, calibration (§12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+
+from csdesk.tui.data import BANDS, BookView, money
+from csdesk.tui.screens.base import BookScreen
+from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
+from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE
+
+# (metric key, label, target key in rules.targets, "above" or "below" the target is good)
+METRICS = [
+    ("grr", "Gross revenue retention (GRR)", "grr", "above"),
+    ("nrr", "Net revenue retention (NRR)", "nrr", "above"),
+    ("logo_churn_rate", "Logo churn", "logo_churn_rate", "below"),
+    ("renewal_rate", "Renewal rate", "renewal_rate", "above"),
+    ("nps", "NPS", None, None),
+    ("median_time_to_first_value_days", "Median time to first value", None, None),
+    ("review_completion_rate", "Business-review completion", None, None),
+]
+
+
+def as_dict(value: Any) -> dict:
+    if value is None:
+        return {}
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if isinstance(value, dict):
+        return value
+    return dict(vars(value))
+
+
+def shown(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key == "nps":
+        return f"{value:+.0f}"
+    if key.endswith("_days"):
+        return f"{value:.0f} days"
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    return str(value)
+
+
+def metrics_table(metrics: dict, targets: Any) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("Metric (last 12 months)")
+    table.add_column("Value", justify="right")
+    table.add_column("Seed target", justify="right")
+    table.add_column("")
+    for key, label, target_key, good in METRICS:
+        if key not in metrics:
+            continue
+        value = metrics.get(key)
+        target = getattr(targets, target_key, None) if target_key else None
+        verdict = Text("")
+        if target is not None and value is not None:
+            met = value > target if good == "above" else value < target
+            verdict = Text("✓ on target", style="green") if met else Text("✗ below target"
+                                                                          if good == "above"
+                                                                          else "✗ above target",
+                                                                          style="red")
+        target_text = "" if target is None else (
+            f"{'>' if good == 'above' else '<'} {target:.0%}")
+        table.add_row(label, shown(key, value), target_text, verdict)
+    return table
+
+
+def bands_text(book: BookView) -> Text:
+    text = Text()
+    text.append("Band distribution (today)\n", style="bold")
+    total = max(1, book.top.accounts)
+    arr_total = book.top.total_arr or 1
+    for band in BANDS:
+        share = book.top.bands[band]
+        bar = "█" * round(30 * share.count / total)
+        text.append(f"{BAND_MARK[band]} {band.value:<8}", style=BAND_STYLE[band])
+        text.append(f"{share.count:>6} accounts {share.count / total:>5.0%}  "
+                    f"{money(share.arr):>7} ARR {share.arr / arr_total:>5.0%}  ")
+        text.append(bar + "\n", style=BAND_STYLE[band])
+    return text
+
+
+def calibration_text(calibration: Any, target: float) -> Text:
+    data = as_dict(calibration)
+    text = Text()
+    text.append("Calibration: did red predict churn? (§12)\n", style="bold")
+    if not data:
+        text.append("No renewal outcomes with a score snapshot 80-100 days before yet.\n",
+                    style="dim")
+        return text
+    for key in ("outcomes", "n", "samples", "count"):
+        if key in data:
+            text.append(f"renewals scored: {data[key]}\n")
+            break
+    accuracy = data.get("accuracy")
+    if accuracy is not None:
+        text.append(f"accuracy {accuracy:.0%} ")
+        text.append("(seed target > 75%: " + ("met)" if accuracy > target else "not met)"),
+                    style="green" if accuracy > target else "red")
+        text.append("\n")
+    for key in ("precision", "recall"):
+        if data.get(key) is not None:
+            text.append(f"{key} {data[key]:.0%}   ")
+    matrix = data.get("confusion") or data.get("confusion_matrix")
+    if matrix:
+        text.append("\nconfusion: " + ", ".join(f"{k} {v}" for k, v in as_dict(matrix).items()))
+    text.append("\n\nTry other weights from a shell: csdesk calibrate --weights usage=40,...",
+                style="dim")
+    return text
+
+
+class PortfolioScreen(BookScreen):
+    screen_title = "Portfolio"
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.screen_title)
+        with VerticalScroll(id="portfolio"):
+            yield Static("Loading the portfolio metrics…", id="metrics", classes="panel")
+            with Horizontal(id="portfolio-row"):
+                yield Static("", id="bands", classes="panel")
+                yield Static("", id="calibration", classes="panel")
+        yield WorkStatus()
+        yield Footer()
+
+    def show_book(self, book: BookView) -> None:
+        if book.empty:
+            self.query_one("#metrics", Static).update("The book is empty: press 1, then d.")
+            return
+        self.query_one("#bands", Static).update(bands_text(book))
+        self.load_metrics()
+
+    @work(thread=True, exclusive=True, group="portfolio")
+    def load_metrics(self) -> None:
+        app = self.app
+        try:
+            metrics, calibration = app.workbench.portfolio()
+        except ImportError:
+            app.call_from_thread(
+                self._show, Text("Portfolio metrics come from the reviews service, "
+                                 "which this build does not have yet.", style="dim"), None)
+            return
+        except Exception as exc:  # show, don't crash: the other screens still work
+            app.call_from_thread(self._show, Text(f"Could not compute metrics: {exc}",
+                                                  style="red"), None)
+            return
+        targets = app.workbench.rules.targets
+        app.call_from_thread(self._show, metrics_table(as_dict(metrics), targets),
+                             calibration_text(calibration, targets.predictive_accuracy))
+
+    def _show(self, metrics, calibration) -> None:
+        self.query_one("#metrics", Static).update(metrics)
+        if calibration is not None:
+            self.query_one("#calibration", Static).update(calibration)

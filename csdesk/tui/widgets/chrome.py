@@ -1,0 +1,46 @@
+"""The parts every screen shares: the title line and the progress line for work in a worker."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar, Static
+
+
+class TitleBar(Static):
+    """`csdesk · Today · as of 2026-11-23 · book.db`."""
+
+    def __init__(self, screen_title: str, **kwargs) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.screen_title = screen_title
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "book", lambda _: self.update_title(), init=True)
+
+    def update_title(self, screen_title: str | None = None) -> None:
+        if screen_title is not None:
+            self.screen_title = screen_title
+        app = self.app
+        where = getattr(app, "book_label", "")
+        self.update(f" csdesk · {self.screen_title} · as of {app.as_of.isoformat()}"
+                    + (f" · {where}" if where else ""))
+
+
+class WorkStatus(Horizontal):
+    """"Scoring 10,000 accounts ▇▇▇▇▁▁ 40%" while a worker runs; hidden otherwise."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="work-label")
+        yield ProgressBar(total=None, show_eta=False, id="work-bar")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "busy", self.show_work, init=True)
+
+    def show_work(self, work: tuple[str, int, int] | None) -> None:
+        self.display = work is not None
+        if work is None:
+            return
+        label, done, total = work
+        self.query_one("#work-label", Label).update(label)
+        bar = self.query_one("#work-bar", ProgressBar)
+        bar.update(total=total or None, progress=done)
