@@ -131,6 +131,10 @@ class Alerts(_Section):
     warning_yellow_days: int = 21
     warning_due_days: int = 7
     critical_due_hours: int = 48
+    # Our choices where §4 is silent: a complaint stays open this long unless answered; the
+    # save plan's go/no-go checkpoint falls this many days after the trigger.
+    complaint_open_days: int = Field(90, ge=1)
+    save_plan_checkpoint_days: int = Field(90, ge=1)
 
 
 class Signals(_Section):
@@ -139,6 +143,12 @@ class Signals(_Section):
     login_drop: float = 0.30  # > 30% week over week (seed)
     login_drop_weeks: int = 2  # for >= 2 consecutive weeks (seed)
     spike_csat_below: float = 3.0
+    # Our choices where §5 is silent: how far back departures, customer asks (flags) and NPS
+    # detractors count as signals, and how long a detractor waits for a follow-up.
+    departure_days: int = Field(90, ge=1)
+    lagging_days: int = Field(90, ge=1)
+    detractor_followup_window_days: int = Field(30, ge=1)
+    detractor_followup_due_days: int = Field(7, ge=0)
 
 
 class Expansion(_Section):
@@ -148,6 +158,7 @@ class Expansion(_Section):
     green_days: int = 60
     touchpoint_days: int = 30
     renewal_not_within_days: int = 60
+    signal_days: int = Field(90, ge=1)  # our choice: logged expansion flags count this long
 
 
 class Onboarding(_Section):

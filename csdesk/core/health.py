@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
-from csdesk.core.config import DIMENSIONS, Bands
-from csdesk.core.models import Band
+from csdesk.core.config import DIMENSIONS, Bands, Rules
+from csdesk.core.models import (
+    AccountData,
+    AccountStatus,
+    Band,
+    Contact,
+    ContactStatus,
+    GoalStatus,
+    HealthScore,
+    Nps,
+    Outcome,
+    Role,
+    Severity,
+    Ticket,
+    Usage,
+)
+from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.timeline import within_last
+from csdesk.core.touchpoints import last_completed, recent_missed_in_a_row
 
 
 def round_half_up(value: Fraction) -> int:
@@ -38,3 +56,177 @@ def band_for(score: int | None, bands: Bands) -> Band:
     if score >= bands.yellow:
         return Band.yellow
     return Band.red
+
+
+# --- the five dimensions (§2), each 0-100 or None (N/A: no data) ------------------------------
+
+
+def _stepped(value: Fraction, steps, floor: int) -> int:
+    """Points of the first step whose threshold `value` reaches (steps highest first)."""
+    for threshold, points in steps:
+        if value >= Fraction(str(threshold)):
+            return points
+    return floor
+
+
+def latest_usage(data: AccountData, as_of: dt.date, rules: Rules) -> Usage | None:
+    """The latest usage row dated within the usage window (seed: the last 30 days)."""
+    rows = [u for u in data.usage if within_last(u.date, as_of, rules.usage.window_days)]
+    return max(rows, key=lambda u: u.date) if rows else None
+
+
+def seat_ratio(active_users: int, seats: int | None) -> Fraction | None:
+    """Active users ÷ seats licensed, capped at 1; None without a seat count."""
+    if not seats:
+        return None
+    return min(Fraction(active_users, seats), Fraction(1))
+
+
+def usage_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
+    """Seed: ratio < 20% → 0; 20-49% → 40; 50-74% → 70; ≥ 75% → 100. N/A without a row or seats."""
+    row = latest_usage(data, as_of, rules)
+    ratio = seat_ratio(row.active_users, data.account.seats_licensed) if row else None
+    if ratio is None:
+        return None
+    return _stepped(ratio, rules.usage.steps, rules.usage.floor_points)
+
+
+def engagement_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
+    """Days since the last completed touchpoint against the tier cadence C (§2)."""
+    e = rules.engagement
+    if recent_missed_in_a_row(data.touchpoints, as_of, e.consecutive_missed):
+        return e.floor_points  # seed: two consecutive missed touchpoints
+    cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)
+    last = last_completed(data.touchpoints, as_of)
+    if last is None:
+        return e.floor_points if (as_of - data.account.contract_start).days > cadence else None
+    since = (as_of - last.date).days
+    for multiple, points in e.steps:
+        if since <= multiple * cadence:
+            return points
+    return e.floor_points
+
+
+def outcomes_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
+    """Mean over success-plan goals: achieved 100, on_track 70, not_started 50, at_risk 30,
+    missed 0; rounded half up. No goals → N/A."""
+    if not data.goals:
+        return None
+    points = [getattr(rules.outcomes, GoalStatus(g.status).value) for g in data.goals]
+    return round_half_up(Fraction(sum(points), len(points)))
+
+
+def tickets_in_window(data: AccountData, as_of: dt.date, days: int) -> list[Ticket]:
+    """Tickets of the last `days` days: opened in the window, or still open during it.
+
+    Our choice (§2 is silent on old tickets): a ticket opened earlier but not closed before the
+    window began is a ticket of the window too, so an open critical ticket always counts.
+    """
+    start = as_of - dt.timedelta(days=days)
+    return [t for t in data.tickets if t.opened_on <= as_of
+            and (t.opened_on >= start or t.closed_on is None or t.closed_on >= start)]
+
+
+def mean_csat(tickets: list[Ticket], as_of: dt.date, days: int) -> Fraction | None:
+    """Mean CSAT of the tickets closed in the window that carry one."""
+    scores = [t.csat for t in tickets
+              if t.csat is not None and within_last(t.closed_on, as_of, days)]
+    return Fraction(sum(scores), len(scores)) if scores else None
+
+
+def ticket_spike(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
+    """Seed: tickets opened in the last 30 days ≥ 3 and ≥ 2× the monthly mean of the 60 days
+    before (days 31-90 back)."""
+    s = rules.support
+    recent = sum(1 for t in data.tickets if within_last(t.opened_on, as_of, s.spike_window_days))
+    before = sum(1 for t in data.tickets
+                 if s.spike_window_days < (as_of - t.opened_on).days
+                 <= s.spike_window_days + s.spike_baseline_days)
+    monthly_mean = Fraction(before * s.spike_window_days, s.spike_baseline_days)
+    return recent >= s.spike_min_tickets and recent >= Fraction(str(s.spike_multiple)) * monthly_mean
+
+
+def support_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
+    """Critical open → 0; else by mean CSAT; a ticket spike caps at 40. No tickets → N/A."""
+    s = rules.support
+    tickets = tickets_in_window(data, as_of, s.window_days)
+    if not tickets:
+        return None
+    if any(t.severity == Severity.critical and t.closed_on is None for t in tickets):
+        return s.critical_open_points
+    csat = mean_csat(tickets, as_of, s.window_days)
+    points = s.no_csat_points if csat is None else _stepped(csat, s.csat_steps, s.low_csat_points)
+    if ticket_spike(data, as_of, rules):
+        points = min(points, s.spike_cap)
+    return points
+
+
+def active_champion(data: AccountData) -> Contact | None:
+    return next((c for c in data.contacts
+                 if c.role == Role.champion and c.status == ContactStatus.active), None)
+
+
+def departed_champions(data: AccountData, as_of: dt.date, days: int) -> list[Contact]:
+    """Champions who departed in the last `days` days (a departure without a date is too old to
+    say: our choice, §2 is silent)."""
+    return [c for c in data.contacts if c.role == Role.champion
+            and c.status == ContactStatus.departed and within_last(c.departed_on, as_of, days)]
+
+
+def latest_nps(data: AccountData, as_of: dt.date, days: int) -> Nps | None:
+    rows = [n for n in data.nps if within_last(n.date, as_of, days)]
+    return rows[-1] if rows else None
+
+
+def nps_category(score: int) -> str:
+    """promoter 9-10, passive 7-8, detractor 0-6."""
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def relationship_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
+    """40 active champion + 30 active economic buyer/sponsor + NPS part; champion departed in
+    the last 90 days without an active replacement caps at 20. No stakeholders → 0."""
+    r = rules.relationship
+    if not data.contacts:
+        return 0
+    points = r.champion_points if active_champion(data) else 0
+    if any(c.status == ContactStatus.active
+           and c.role in (Role.economic_buyer, Role.executive_sponsor) for c in data.contacts):
+        points += r.sponsor_points
+    nps = latest_nps(data, as_of, r.nps_window_days)
+    points += (r.no_nps_points if nps is None
+               else getattr(r, f"{nps_category(nps.score)}_points"))
+    if not active_champion(data) and departed_champions(data, as_of, r.champion_departed_days):
+        points = min(points, r.champion_departed_cap)
+    return min(points, 100)
+
+
+DIMENSION_RULES = {
+    "usage": usage_score,
+    "engagement": engagement_score,
+    "outcomes": outcomes_score,
+    "support": support_score,
+    "relationship": relationship_score,
+}
+
+
+def is_churned(data: AccountData) -> bool:
+    """Churned: the account's status says so, or its latest renewal outcome is churned."""
+    return (data.account.status == AccountStatus.churned
+            or bool(data.renewals) and data.renewals[-1].outcome == Outcome.churned)
+
+
+def is_scored(data: AccountData, as_of: dt.date) -> bool:
+    """§2: accounts whose contract starts after as_of, or that have churned, are not scored."""
+    return data.account.contract_start <= as_of and not is_churned(data)
+
+
+def score_health(data: AccountData, as_of: dt.date, rules: Rules) -> HealthScore | None:
+    """§2 the health score as of a day; None when the account is not scored."""
+    if not is_scored(data, as_of):
+        return None
+    dimensions = {name: DIMENSION_RULES[name](data, as_of, rules) for name in DIMENSIONS}
+    weights = rules.weights.as_dict()
+    score, coverage = composite(dimensions, weights)
+    return HealthScore(score=score, band=band_for(score, rules.bands), coverage=coverage,
+                       dimensions=dimensions, weights=weights)

@@ -403,6 +403,10 @@ class Assessment(_Row):
     reference_candidate: bool
     time_to_first_value_days: int | None = None
     trend_delta_30: int | None = None  # score now minus the score ~30 days ago
+    # What the morning brief needs beyond the conclusions above (csdesk.core.brief):
+    next_touchpoint_due: dt.date | None = None  # last completed touchpoint + tier cadence
+    renewal_touchpoint_logged: bool = False  # a `renewal` touchpoint since the window opened
+    unanswered_detractors: tuple[Nps, ...] = ()  # recent detractors not yet followed up
 
     @property
     def expansion_qualified(self) -> bool:
@@ -420,3 +424,12 @@ class BriefItem(_Row):
     action: str
     due: dt.date | None
     overdue: bool
+
+
+class RenewalLogged(_Row):
+    """§9: what logging a renewal outcome records and how the account moves on."""
+
+    renewal: Renewal
+    new_arr: float
+    next_renewal_date: dt.date | None  # None when churned
+    churned: bool

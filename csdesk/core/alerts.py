@@ -1,0 +1,245 @@
+"""§4 Early-warning alerts (seed): watch, warning, critical; clearing; the save plan template.
+
+An alert exists while its trigger holds and the response it asks for has not been logged on or
+after its trigger date. Our choice where §4 is silent: a same-day response counts (dates have
+no time of day), and a scheduled touchpoint counts as logged; a missed one never does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csdesk.core.config import DIMENSIONS, Rules
+from csdesk.core.health import active_champion, departed_champions, score_health
+from csdesk.core.models import (
+    AccountData,
+    Alert,
+    AlertLevel,
+    Band,
+    ContactStatus,
+    Flag,
+    HealthScore,
+    RemediationAction,
+    Role,
+    SavePlan,
+    TouchpointKind,
+)
+from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.timeline import (
+    band_before_run,
+    band_timeline,
+    dimension_zero_since,
+    run_start,
+    within_last,
+)
+from csdesk.core.touchpoints import logged_since
+
+LEVEL_ORDER = {AlertLevel.critical: 0, AlertLevel.warning: 1, AlertLevel.watch: 2,
+               AlertLevel.info: 3}
+
+RESPONSES = {
+    AlertLevel.watch: "Schedule a check-in",
+    AlertLevel.warning: "Escalate and build a risk mitigation plan",
+    AlertLevel.critical: "Engage the executive sponsor within 48 hours and run the save plan",
+}
+
+_ESCALATION_KINDS = (TouchpointKind.escalation, TouchpointKind.executive)
+
+
+def _due(level: AlertLevel, trigger_date: dt.date, rules: Rules) -> dt.date:
+    a = rules.alerts
+    if level == AlertLevel.critical:
+        return trigger_date + dt.timedelta(hours=a.critical_due_hours)
+    days = a.watch_due_days if level == AlertLevel.watch else a.warning_due_days
+    return trigger_date + dt.timedelta(days=days)
+
+
+def _alert(level: AlertLevel, trigger: str, title: str, trigger_date: dt.date, as_of: dt.date,
+           rules: Rules) -> Alert:
+    due = _due(level, trigger_date, rules)
+    return Alert(level=level, trigger=trigger, title=title, response=RESPONSES[level],
+                 trigger_date=trigger_date, due=due, overdue=as_of > due)
+
+
+def is_answered(level: AlertLevel, trigger: str, trigger_date: dt.date, data: AccountData,
+                as_of: dt.date) -> bool:
+    """Has the response this alert asks for been logged on or after its trigger date?
+
+    watch: a check-in, or any completed touchpoint. warning (our choice, §4 names no record):
+    an escalation or executive touchpoint. critical: an escalation or executive touchpoint
+    plus a save plan for this trigger.
+    """
+    tps = data.touchpoints
+    if level == AlertLevel.watch:
+        return bool(logged_since(tps, trigger_date, as_of, [TouchpointKind.check_in])
+                    or logged_since(tps, trigger_date, as_of, completed_only=True))
+    escalated = bool(logged_since(tps, trigger_date, as_of, _ESCALATION_KINDS))
+    if level == AlertLevel.warning:
+        return escalated
+    has_plan = any(p.trigger == trigger and p.trigger_date >= trigger_date
+                   for p in data.save_plans)
+    return escalated and has_plan
+
+
+def _first_unanswered(level: AlertLevel, trigger: str, dates: list[dt.date],
+                      data: AccountData, as_of: dt.date) -> dt.date | None:
+    """The earliest occurrence of a repeatable trigger that is still unanswered."""
+    for day in sorted(dates):
+        if not is_answered(level, trigger, day, data, as_of):
+            return day
+    return None
+
+
+def watch_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
+                 rules: Rules) -> list[Alert]:
+    """Band went green → yellow and the transition is less than 21 days old."""
+    line = band_timeline(data.history, Band(health.band), as_of)
+    start = run_start(line, Band.yellow)
+    if (start is None or band_before_run(line) != Band.green
+            or (as_of - start).days >= rules.alerts.watch_max_age_days):
+        return []
+    if is_answered(AlertLevel.watch, "band_green_to_yellow", start, data, as_of):
+        return []
+    return [_alert(AlertLevel.watch, "band_green_to_yellow",
+                   f"Health fell from green to yellow on {start}", start, as_of, rules)]
+
+
+def warning_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
+                   rules: Rules) -> list[Alert]:
+    """Yellow for ≥ 21 consecutive days, or any dimension at 0 (one alert per dimension)."""
+    out = []
+    line = band_timeline(data.history, Band(health.band), as_of)
+    start = run_start(line, Band.yellow)
+    if start is not None and (as_of - start).days >= rules.alerts.warning_yellow_days:
+        trigger_date = start + dt.timedelta(days=rules.alerts.warning_yellow_days)
+        if not is_answered(AlertLevel.warning, "yellow_21_days", trigger_date, data, as_of):
+            out.append(_alert(AlertLevel.warning, "yellow_21_days",
+                              f"Yellow for {(as_of - start).days} days (since {start})",
+                              trigger_date, as_of, rules))
+    for name in DIMENSIONS:
+        since = dimension_zero_since(data.history, health.dimensions.get(name), name, as_of)
+        if since is not None and not is_answered(AlertLevel.warning, "dimension_zero", since,
+                                                 data, as_of):
+            out.append(_alert(AlertLevel.warning, "dimension_zero",
+                              f"{name.capitalize()} at 0 since {since}", since, as_of, rules))
+    return out
+
+
+def complaint_dates(data: AccountData, as_of: dt.date, rules: Rules) -> list[dt.date]:
+    """Formal complaints (touchpoints flagged `complaint`) still open by age (our choice)."""
+    return [t.date for t in data.touchpoints if Flag.complaint in t.flags
+            and within_last(t.date, as_of, rules.alerts.complaint_open_days)]
+
+
+def critical_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
+                    rules: Rules) -> list[Alert]:
+    """Band red, or champion departed with no active replacement, or an open formal complaint."""
+    out = []
+    crit = AlertLevel.critical
+    line = band_timeline(data.history, Band(health.band), as_of)
+    red_since = run_start(line, Band.red)
+    if red_since is not None and not is_answered(crit, "band_red", red_since, data, as_of):
+        out.append(_alert(crit, "band_red", f"Health red (score {health.score}) since {red_since}",
+                          red_since, as_of, rules))
+    if active_champion(data) is None:
+        # Our choice: a departure counts for the same 90 days that cap the relationship (§2).
+        gone = departed_champions(data, as_of, rules.relationship.champion_departed_days)
+        day = _first_unanswered(crit, "champion_departed", [c.departed_on for c in gone],
+                                data, as_of)
+        if day is not None:
+            names = ", ".join(c.name for c in gone if c.departed_on == day)
+            out.append(_alert(crit, "champion_departed",
+                              f"Champion {names} departed on {day}, no active replacement",
+                              day, as_of, rules))
+    day = _first_unanswered(crit, "formal_complaint", complaint_dates(data, as_of, rules),
+                            data, as_of)
+    if day is not None:
+        out.append(_alert(crit, "formal_complaint", f"Formal complaint logged on {day}",
+                          day, as_of, rules))
+    return out
+
+
+def alert_sort_key(alert: Alert) -> tuple:
+    """Overdue first everywhere (§4), then level (critical first), then due date."""
+    return (not alert.overdue, LEVEL_ORDER[AlertLevel(alert.level)], alert.due, alert.trigger)
+
+
+def active_alerts(data: AccountData, health: HealthScore | None, as_of: dt.date,
+                  rules: Rules) -> tuple[Alert, ...]:
+    """Every alert that holds as of the day and has not been cleared, most urgent first."""
+    if health is None:
+        return ()
+    alerts = [*critical_alerts(data, health, as_of, rules),
+              *warning_alerts(data, health, as_of, rules),
+              *watch_alerts(data, health, as_of, rules)]
+    return tuple(sorted(alerts, key=alert_sort_key))
+
+
+# --- the save plan (seed template) ------------------------------------------------------------
+
+_DIMENSION_REMEDIES = {
+    "usage": ("Adoption push: retrain users and set a target of 75% of seats active", 14),
+    "engagement": ("Reset the touchpoint cadence: book recurring meetings with the champion", 7),
+    "outcomes": ("Review the success plan with the champion; re-baseline at-risk goals", 14),
+    "support": ("Review open tickets with the support lead; close critical ones", 7),
+    "relationship": ("Map a champion and an executive sponsor; meet both", 14),
+}
+
+
+def _executives(data: AccountData) -> list[str]:
+    return [c.name for c in data.contacts if c.status == ContactStatus.active
+            and c.role in (Role.executive_sponsor, Role.economic_buyer, Role.executive)]
+
+
+def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules) -> SavePlan:
+    """The seed's save-plan template filled in from what the book knows (§4): root cause,
+    executive alignment, remediation actions with owners and dates, success criteria at
+    30/60/90 days, and a go/no-go checkpoint date."""
+    start = alert.trigger_date
+    owner = data.account.owner or "CSM"
+    health = score_health(data, as_of, rules)
+    weak = sorted(((v, n) for n, v in (health.dimensions.items() if health else ())
+                   if v is not None and v < 50))
+    weak_text = ", ".join(f"{n} {v}" for v, n in weak) or "none below 50"
+
+    if alert.trigger == "champion_departed":
+        cause = f"{alert.title}. Weak dimensions: {weak_text}."
+    elif alert.trigger == "formal_complaint":
+        summaries = [t.summary for t in data.touchpoints
+                     if Flag.complaint in t.flags and t.date == start and t.summary]
+        cause = f"{alert.title}" + (f": {'; '.join(summaries)}" if summaries else "") + \
+            f". Weak dimensions: {weak_text}."
+    else:
+        cause = f"{alert.title}. What drove the score down: {weak_text}."
+
+    execs = _executives(data)
+    alignment = ("Is there internal will to stay? Confirm with " + ", ".join(execs) if execs
+                 else "Is there internal will to stay? No executive sponsor is mapped: "
+                      "find one through the economic buyer")
+
+    day = dt.timedelta(days=1)
+    actions = [RemediationAction(
+        action=f"Executive engagement call{' with ' + execs[0] if execs else ''}",
+        owner=owner, due=start + dt.timedelta(hours=rules.alerts.critical_due_hours))]
+    if alert.trigger == "champion_departed":
+        actions.append(RemediationAction(action="Identify and onboard a new champion",
+                                         owner=owner, due=start + 14 * day))
+    if alert.trigger == "formal_complaint":
+        actions.append(RemediationAction(
+            action="Resolve the complaint with the support lead and confirm in writing",
+            owner=owner, due=start + 7 * day))
+    for _, name in weak[:3]:
+        text, days = _DIMENSION_REMEDIES[name]
+        actions.append(RemediationAction(action=text, owner=owner, due=start + days * day))
+
+    cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)
+    green, yellow = rules.bands.green, rules.bands.yellow
+    return SavePlan(
+        account_id=data.account.account_id, trigger=alert.trigger, trigger_date=start,
+        root_cause=cause, executive_alignment=alignment, remediation_actions=tuple(actions),
+        success_criteria_30=(f"Executive sponsor engaged; touchpoints every {cadence} days "
+                             "kept; no dimension at 0"),
+        success_criteria_60=f"Health yellow or better (score ≥ {yellow})",
+        success_criteria_90=f"Health green (score ≥ {green}) and renewal intent confirmed",
+        checkpoint_date=start + dt.timedelta(days=rules.alerts.save_plan_checkpoint_days),
+    )

@@ -1,0 +1,64 @@
+"""One account's full picture as of a day: every rule of PLAYBOOK_RULES.md §1-§9 composed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csdesk.core.actions import band_action
+from csdesk.core.alerts import active_alerts
+from csdesk.core.config import Rules
+from csdesk.core.expansion import expansion_gates
+from csdesk.core.health import is_churned, is_scored, score_health
+from csdesk.core.models import AccountData, Assessment, HealthScore, Snapshot
+from csdesk.core.onboarding import milestone_statuses, time_to_first_value_days
+from csdesk.core.phase import lifecycle_phase, reference_candidate
+from csdesk.core.renewals import days_to_renewal
+from csdesk.core.signals import churn_signals, renewal_touchpoint_logged, unanswered_detractors
+from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.touchpoints import last_completed
+
+TREND_DAYS = 30
+TREND_SLACK_DAYS = 15  # our choice: "~30 days ago" is the latest snapshot 30-45 days back
+
+
+def trend_delta(history: tuple[Snapshot, ...], health: HealthScore | None, as_of: dt.date,
+                days: int = TREND_DAYS) -> int | None:
+    """Score now minus the score of the latest snapshot at least `days` days old (and not more
+    than `days` + 15): None without both scores."""
+    if health is None or health.score is None:
+        return None
+    old = [s for s in history
+           if days <= (as_of - s.date).days <= days + TREND_SLACK_DAYS and s.score is not None]
+    return health.score - old[-1].score if old else None
+
+
+def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.date:
+    """The last completed touchpoint (else the contract start) plus the tier cadence (§1)."""
+    cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)
+    last = last_completed(data.touchpoints, as_of)
+    return (last.date if last else data.account.contract_start) + dt.timedelta(days=cadence)
+
+
+def assess(data: AccountData, as_of: dt.date, rules: Rules) -> Assessment:
+    health = score_health(data, as_of, rules)
+    gates = expansion_gates(data, health, as_of, rules)
+    milestones = milestone_statuses(data, as_of, rules)
+    days = days_to_renewal(data.account, as_of)
+    scored = is_scored(data, as_of)
+    return Assessment(
+        account=data.account, as_of=as_of, tier=tier_for(data.account.arr, rules),
+        health=health,
+        phase=lifecycle_phase(is_churned(data), days, milestones, gates.qualified, rules),
+        days_to_renewal=days,
+        action=band_action(health, gates.qualified, as_of, rules),
+        alerts=active_alerts(data, health, as_of, rules),
+        signals=churn_signals(data, as_of, rules),
+        expansion_gates=gates,
+        milestones=milestones,
+        reference_candidate=reference_candidate(data, health, as_of, rules),
+        time_to_first_value_days=time_to_first_value_days(data.account, milestones),
+        trend_delta_30=trend_delta(data.history, health, as_of),
+        next_touchpoint_due=next_touchpoint_due(data, as_of, rules) if scored else None,
+        renewal_touchpoint_logged=renewal_touchpoint_logged(data, as_of, rules),
+        unanswered_detractors=tuple(unanswered_detractors(data, as_of, rules)) if scored else (),
+    )

@@ -1,0 +1,58 @@
+"""§6 Expansion: the four gates (seed) that qualify an account for an expansion motion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csdesk.core.config import Rules
+from csdesk.core.health import active_champion
+from csdesk.core.models import AccountData, Band, ExpansionGates, GoalStatus, HealthScore
+from csdesk.core.renewals import days_to_renewal
+from csdesk.core.timeline import band_held_days, band_timeline
+from csdesk.core.touchpoints import logged_since
+
+GATE_TEXT = {
+    "green_60_days": "green for 60 consecutive days",
+    "goal_with_roi": "a success-plan goal achieved with an ROI note",
+    "champion_engaged": "an active champion and a completed touchpoint in the last 30 days",
+    "renewal_not_within_60_days": "renewal not within 60 days",
+}
+
+
+def green_long_enough(data: AccountData, health: HealthScore | None, as_of: dt.date,
+                      rules: Rules) -> bool:
+    if health is None:
+        return False
+    held = band_held_days(band_timeline(data.history, health.band, as_of), Band.green, as_of)
+    return held is not None and held >= rules.expansion.green_days
+
+
+def goal_with_roi(data: AccountData) -> bool:
+    return any(g.status == GoalStatus.achieved and (g.roi_note or "").strip() for g in data.goals)
+
+
+def champion_engaged(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
+    since = as_of - dt.timedelta(days=rules.expansion.touchpoint_days)
+    return active_champion(data) is not None and bool(
+        logged_since(data.touchpoints, since, as_of, completed_only=True))
+
+
+def renewal_not_within(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
+    """Our choice: a renewal date already passed without an outcome is still pending, so
+    the gate fails for it too."""
+    return days_to_renewal(data.account, as_of) > rules.expansion.renewal_not_within_days
+
+
+def expansion_gates(data: AccountData, health: HealthScore | None, as_of: dt.date,
+                    rules: Rules) -> ExpansionGates:
+    return ExpansionGates(
+        green_60_days=green_long_enough(data, health, as_of, rules),
+        goal_with_roi=goal_with_roi(data),
+        champion_engaged=champion_engaged(data, as_of, rules),
+        renewal_not_within_60_days=renewal_not_within(data, as_of, rules),
+    )
+
+
+def failing_gates(gates: ExpansionGates) -> list[str]:
+    """What stands between the account and an expansion motion, in the CSM's words."""
+    return [text for name, text in GATE_TEXT.items() if not getattr(gates, name)]

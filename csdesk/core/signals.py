@@ -1,0 +1,147 @@
+"""§5 Churn signals (leading and lagging) and §6 expansion signals, in the CSM's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from csdesk.core.config import Rules
+from csdesk.core.health import (
+    latest_usage,
+    mean_csat,
+    nps_category,
+    seat_ratio,
+    ticket_spike,
+    tickets_in_window,
+)
+from csdesk.core.models import (
+    AccountData,
+    ChurnSignals,
+    ContactStatus,
+    Flag,
+    Nps,
+    Role,
+    TouchpointKind,
+)
+from csdesk.core.renewals import days_to_renewal, renewal_window_opens
+from csdesk.core.timeline import within_last
+from csdesk.core.touchpoints import logged_since, recent_missed_in_a_row
+
+LAGGING_FLAGS = {
+    Flag.data_export_request: "asked for a data export",
+    Flag.termination_inquiry: "asked about termination clauses",
+    Flag.complaint: "filed a formal complaint",
+}
+EXPANSION_FLAGS = {
+    Flag.adjacent_pain: "adjacent pain the expanded product solves",
+    Flag.org_spread: "other teams asking for access",
+    Flag.early_renewal: "early renewal or internal references",
+    Flag.exec_engaged: "executives joining success calls",
+}
+
+
+def weekly_logins(data: AccountData, as_of: dt.date, weeks: int) -> list[int | None]:
+    """Logins per 7-day week ending at as_of, most recent first; None for a week without data."""
+    out: list[int | None] = []
+    for week in range(weeks):
+        rows = [u.logins for u in data.usage if u.logins is not None
+                and 7 * week <= (as_of - u.date).days < 7 * (week + 1)]
+        out.append(sum(rows) if rows else None)
+    return out
+
+
+def login_decline_weeks(data: AccountData, as_of: dt.date, rules: Rules) -> list[Fraction]:
+    """The week-over-week drops of the last weeks while each exceeds the threshold (seed 30%)."""
+    s = rules.signals
+    weeks = weekly_logins(data, as_of, s.login_drop_weeks + 1)
+    drops = []
+    for now, before in zip(weeks, weeks[1:]):
+        if now is None or not before:
+            break
+        drop = 1 - Fraction(now, before)
+        if drop <= Fraction(str(s.login_drop)):
+            break
+        drops.append(drop)
+    return drops
+
+
+def leading_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str]:
+    s = rules.signals
+    out = []
+    drops = login_decline_weeks(data, as_of, rules)
+    if len(drops) >= s.login_drop_weeks:
+        out.append("Weekly logins down " + ", ".join(f"{float(d):.0%}" for d in drops)
+                   + " week over week")
+    # §5 also names a role change; the book keeps no role history, so departures only.
+    for c in data.contacts:
+        if (c.role in (Role.champion, Role.executive_sponsor)
+                and c.status == ContactStatus.departed
+                and within_last(c.departed_on, as_of, s.departure_days)):
+            out.append(f"{c.role.replace('_', ' ').capitalize()} {c.name} departed on "
+                       f"{c.departed_on}")
+    tickets = tickets_in_window(data, as_of, rules.support.window_days)
+    csat = mean_csat(tickets, as_of, rules.support.window_days)
+    if ticket_spike(data, as_of, rules) and csat is not None \
+            and csat < Fraction(str(s.spike_csat_below)):
+        out.append(f"Ticket spike with mean CSAT {float(csat):.1f}")
+    days = days_to_renewal(data.account, as_of)
+    if 0 <= days <= rules.renewals.window_days and not renewal_touchpoint_logged(data, as_of, rules):
+        out.append(f"Renewal in {days} days and no renewal conversation logged")
+    if recent_missed_in_a_row(data.touchpoints, as_of, rules.engagement.consecutive_missed):
+        out.append(f"The last {rules.engagement.consecutive_missed} scheduled touchpoints "
+                   "were missed")
+    return out
+
+
+def renewal_touchpoint_logged(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
+    """A touchpoint of kind `renewal` since the renewal window opened (§5, §9)."""
+    opened = renewal_window_opens(data.account, rules)
+    return bool(logged_since(data.touchpoints, opened, as_of, [TouchpointKind.renewal]))
+
+
+def detractors(data: AccountData, as_of: dt.date, days: int) -> list[Nps]:
+    return [n for n in data.nps
+            if within_last(n.date, as_of, days) and nps_category(n.score) == "detractor"]
+
+
+def lagging_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str]:
+    days = rules.signals.lagging_days
+    out = []
+    for flag, text in LAGGING_FLAGS.items():
+        dates = [t.date for t in data.touchpoints
+                 if flag in t.flags and within_last(t.date, as_of, days)]
+        if dates:
+            out.append(f"Customer {text} on {max(dates)}")
+    for n in detractors(data, as_of, days):
+        who = f" from {n.contact}" if n.contact else ""
+        out.append(f"NPS detractor response ({n.score}){who} on {n.date}")
+    return out
+
+
+def expansion_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str]:
+    """§6: seats used > 80% of licensed (seed), plus the signals the CSM logs as flags."""
+    out = []
+    row = latest_usage(data, as_of, rules)
+    ratio = seat_ratio(row.active_users, data.account.seats_licensed) if row else None
+    if ratio is not None and ratio > Fraction(str(rules.expansion.seat_ratio_above)):
+        out.append(f"Seats {float(ratio):.0%} used ({row.active_users} of "
+                   f"{data.account.seats_licensed})")
+    for flag, text in EXPANSION_FLAGS.items():
+        dates = [t.date for t in data.touchpoints
+                 if flag in t.flags and within_last(t.date, as_of, rules.expansion.signal_days)]
+        if dates:
+            out.append(f"{text[0].upper()}{text[1:]} (logged {max(dates)})")
+    return out
+
+
+def churn_signals(data: AccountData, as_of: dt.date, rules: Rules) -> ChurnSignals:
+    return ChurnSignals(leading=tuple(leading_signals(data, as_of, rules)),
+                        lagging=tuple(lagging_signals(data, as_of, rules)),
+                        expansion=tuple(expansion_signals(data, as_of, rules)))
+
+
+def unanswered_detractors(data: AccountData, as_of: dt.date, rules: Rules) -> list[Nps]:
+    """Detractor responses of the last 30 days (our choice) not yet followed up by a completed
+    touchpoint on or after the response."""
+    return [n for n in detractors(data, as_of, rules.signals.detractor_followup_window_days)
+            if not logged_since(data.touchpoints, n.date, as_of, completed_only=True)]
