@@ -68,7 +68,7 @@ def milestone_items(a: Assessment) -> list[BriefItem]:
         if m.overdue:
             open_items = "; ".join(i.text for i in m.items if not i.done)
             out.append(_item(a, ItemKind.milestone_overdue, AlertLevel.warning,
-                             f"{m.name} overdue (due {m.due})",
+                             f"{m.name} overdue",
                              f"Finish: {open_items}" if open_items else "Finish the checklist",
                              m.due, True))
     return out
