@@ -341,10 +341,16 @@ class Workbench:
     # --- the demo book ------------------------------------------------------------------------
 
     def load_demo(self, accounts: int = 60, seed: int = 7) -> None:
-        from csdesk import demo  # the demo generator (`csdesk demo`)
+        """Write the demo book into this (empty) book, through `csdesk demo` itself."""
+        from csdesk.cli import main
 
+        if self.book_path is None:
+            raise RuntimeError("the demo book needs a book file")
         with self.lock:
-            demo.write_demo_book(self.desk.db, as_of=self.as_of, accounts=accounts, seed=seed)
+            rc = main(["demo", "--db", str(self.book_path), "--as-of", self.as_of.isoformat(),
+                       "--accounts", str(accounts), "--seed", str(seed)])
+        if rc != 0:
+            raise RuntimeError(f"csdesk demo failed (exit {rc})")
 
 
 def stakeholder_warnings(contacts: list[Contact]) -> list[str]:

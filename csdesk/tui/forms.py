@@ -34,6 +34,16 @@ from csdesk.settings import parse_iso_day
 from csdesk.tui.widgets.look import printable
 
 
+class CompactInput(Input):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, compact=True, **kwargs)
+
+
+class CompactSelect(Select):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, compact=True, **kwargs)
+
+
 def _options(enum) -> list[tuple[str, str]]:
     return [(str(v).replace("_", " "), str(v)) for v in enum]
 
@@ -80,15 +90,15 @@ class TouchpointForm(Form):
             yield Static(_title("Log a touchpoint", self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Kind")
-                yield Select(_options(TouchpointKind), value="check_in", allow_blank=False,
+                yield CompactSelect(_options(TouchpointKind), value="check_in", allow_blank=False,
                              id="kind")
                 yield Label("Status")
-                yield Select(_options(TouchpointStatus), value="completed", allow_blank=False,
+                yield CompactSelect(_options(TouchpointStatus), value="completed", allow_blank=False,
                              id="status")
                 yield Label("Date")
-                yield Input(self.today.isoformat(), id="date")
+                yield CompactInput(self.today.isoformat(), id="date")
                 yield Label("Summary")
-                yield Input(placeholder="what happened (optional)", id="summary")
+                yield CompactInput(placeholder="what happened (optional)", id="summary")
             yield Label("Flags (space ticks)")
             yield SelectionList[str](*_options(Flag), id="flags")
             yield Label("", id="form-problem")
@@ -180,22 +190,22 @@ class ContactForm(Form):
             yield Static(_title(verb, self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Name")
-                yield Input(c.name if c else "", id="name")
+                yield CompactInput(c.name if c else "", id="name")
                 yield Label("Title")
-                yield Input(c.title or "" if c else "", id="title")
+                yield CompactInput(c.title or "" if c else "", id="title")
                 yield Label("Email")
-                yield Input(c.email or "" if c else "", id="email")
+                yield CompactInput(c.email or "" if c else "", id="email")
                 yield Label("Role")
-                yield Select(_options(Role), value=str(c.role) if c else "champion",
+                yield CompactSelect(_options(Role), value=str(c.role) if c else "champion",
                              allow_blank=False, id="role")
                 yield Label("Status")
-                yield Select(_options(ContactStatus), value=str(c.status) if c else "active",
+                yield CompactSelect(_options(ContactStatus), value=str(c.status) if c else "active",
                              allow_blank=False, id="status")
                 yield Label("Sentiment")
-                yield Select(_options(Sentiment), value=str(c.sentiment) if c and c.sentiment
+                yield CompactSelect(_options(Sentiment), value=str(c.sentiment) if c and c.sentiment
                              else Select.BLANK, id="sentiment")
                 yield Label("Success means")
-                yield Input(c.success_definition or "" if c else "",
+                yield CompactInput(c.success_definition or "" if c else "",
                             placeholder="their definition of success", id="success")
             yield Label("", id="form-problem")
             yield Static("Enter or ctrl+s saves · Tab moves · Escape cancels",
@@ -258,17 +268,17 @@ class RenewalForm(Form):
             yield Static(_title("Log a renewal outcome", self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Outcome")
-                yield Select(_options(Outcome), value="renewed", allow_blank=False, id="outcome")
+                yield CompactSelect(_options(Outcome), value="renewed", allow_blank=False, id="outcome")
                 yield Label("Date")
-                yield Input(self.today.isoformat(), id="date")
+                yield CompactInput(self.today.isoformat(), id="date")
                 yield Label("New ARR")
-                yield Input(f"{self.arr:.0f}", id="new-arr")
+                yield CompactInput(f"{self.arr:.0f}", id="new-arr")
                 yield Label("Reason")
-                yield Input(placeholder="why (churned)", id="reason")
+                yield CompactInput(placeholder="why (churned)", id="reason")
                 yield Label("Preventable")
-                yield Select([("yes", "yes"), ("no", "no")], id="preventable")
+                yield CompactSelect([("yes", "yes"), ("no", "no")], id="preventable")
                 yield Label("Competitor")
-                yield Input(placeholder="who won (churned)", id="competitor")
+                yield CompactInput(placeholder="who won (churned)", id="competitor")
             yield Label("", id="form-problem")
             yield Static(f"ARR before: {self.arr:,.0f} · Enter or ctrl+s saves · "
                          "Escape cancels", classes="form-help")

@@ -51,7 +51,7 @@ KEYS = [
 
 def help_text() -> Table:
     table = Table(box=None, show_header=False, pad_edge=False, expand=False)
-    table.add_column(style="bold cyan", no_wrap=True, min_width=24)
+    table.add_column(style="bold cyan", no_wrap=True, width=26)
     table.add_column()
     for section, keys in KEYS:
         table.add_row(Text(section, style="bold underline"), "")

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label, Static
 
-from csdesk.core.models import Band, BriefItem
+from csdesk.core.models import BriefItem
 from csdesk.tui.data import BANDS, BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
@@ -55,7 +55,7 @@ class TodayScreen(BookScreen):
 
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
-        Binding("d", "load_demo", "Load demo", show=False),
+        Binding("d", "load_demo", "Load the demo book"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -82,6 +82,7 @@ class TodayScreen(BookScreen):
         self.query_one("#empty-book").display = book.empty
         self.query_one("#queue-box").display = not book.empty
         self.query_one("#topline").display = not book.empty
+        self.refresh_bindings()
         if book.empty:
             return
         self.query_one("#topline", Static).update(top_line_text(book))
@@ -117,5 +118,3 @@ class TodayScreen(BookScreen):
 def _brief_key(item: BriefItem):
     return (item.account_id, item.kind, item.title)
 
-
-__all__ = ["TodayScreen", "Band"]

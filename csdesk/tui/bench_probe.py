@@ -1,0 +1,56 @@
+"""Timings of the workbench for `python -m csdesk.bench`, through Textual's pilot.
+
+first_screen: from starting the app to the Today queue drawn with the scored book.
+filter_keystroke: on Accounts, from one typed filter character to the list redrawn (mean of
+several keystrokes, each a real key event through the Input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+
+async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 45)) -> dict:
+    from csdesk.core.config import Config
+    from csdesk.service import Desk
+    from csdesk.tui.app import CsdeskApp
+    from csdesk.tui.data import Workbench
+    from csdesk.tui.widgets.row_table import RowTable
+
+    start = time.perf_counter()
+    desk = Desk.open(Path(db), Config(), dt.date.fromisoformat(as_of), create=False)
+    app = CsdeskApp(Workbench(desk, book_path=Path(db)), book_label=Path(db).name)
+    try:
+        async with app.run_test(size=size) as pilot:
+            while app.book is None:
+                await pilot.pause(0.01)
+            await pilot.pause()
+            first_screen = time.perf_counter() - start
+
+            await pilot.press("2")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("slash")
+            await pilot.pause()
+            table = app.screen.query_one("#accounts", RowTable)
+            times = []
+            for key in "acme":
+                before = time.perf_counter()
+                await pilot.press(key)  # the press returns once the key is processed
+                await pilot.pause()  # ...and the list redrawn
+                times.append(time.perf_counter() - before)
+            shown = len(table.rows)
+    finally:
+        desk.close()
+    return {"first_screen": first_screen, "filter_keystroke": sum(times) / len(times),
+            "filter_keystroke_max": max(times), "filter_rows_shown": shown}
+
+
+if __name__ == "__main__":  # python -m csdesk.tui.bench_probe BOOK [AS_OF]
+    import asyncio
+    import sys
+
+    print(asyncio.run(measure(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else
+                              dt.date.today().isoformat())))

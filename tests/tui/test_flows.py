@@ -1,0 +1,344 @@
+"""Every workbench flow driven from the keyboard through Textual's pilot, checked in SQLite."""
+
+from __future__ import annotations
+
+import threading
+
+from csdesk.core.models import Band, ContactStatus, Role
+from csdesk.tui.app import CsdeskApp
+from csdesk.tui.forms import NoteForm, TouchpointForm
+from csdesk.tui.screens.account import AccountScreen
+from csdesk.tui.screens.accounts import AccountsScreen
+from csdesk.tui.widgets.row_table import RowTable
+
+from .conftest import AS_OF, SIZE, make_app, settle
+
+
+def _count(app: CsdeskApp, sql: str, params=()) -> int:
+    return app.workbench.desk.db.execute(sql, params).fetchone()[0]
+
+
+def account_with_single_champion(app: CsdeskApp) -> str:
+    for account_id in app.book.assessments:
+        detail = app.workbench.detail(account_id)
+        champions = [c for c in detail.contacts if c.contact.role == Role.champion
+                     and c.contact.status == ContactStatus.active]
+        if len(champions) == 1 and not any(a.trigger == "champion_departed"
+                                           for a in detail.assessment.alerts):
+            return account_id
+    raise AssertionError("the demo book has no account with exactly one active champion")
+
+
+def account_in_onboarding(app: CsdeskApp) -> str:
+    for account_id, a in app.book.assessments.items():
+        if any(not item.auto and not item.done for m in a.milestones for item in m.items):
+            return account_id
+    raise AssertionError("the demo book has no account with an open manual checklist item")
+
+
+async def open_account(pilot, account_id: str) -> AccountScreen:
+    pilot.app.open_account(account_id)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountScreen) and screen.detail is not None
+    return screen
+
+
+async def test_first_screen_shows_the_queue(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.book is not None and not app.book.empty
+        queue = app.screen.query_one("#queue", RowTable)
+        assert len(queue.rows) == len(app.book.brief) > 0
+        first = queue.rows[0]
+        # Overdue first (DATA_AND_CLI.md `today`), then by level.
+        assert first.overdue or not any(item.overdue for item in queue.rows)
+
+
+async def test_log_a_touchpoint_from_today_in_two_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = app.screen.selected_account_id()
+        before = _count(app, "SELECT count(*) FROM touchpoints WHERE account_id=? AND date=? "
+                             "AND kind='check_in' AND status='completed'",
+                        [account_id, AS_OF.isoformat()])
+        await pilot.press("t")
+        assert isinstance(app.screen, TouchpointForm)
+        await pilot.press("enter")
+        await settle(pilot)
+        after = _count(app, "SELECT count(*) FROM touchpoints WHERE account_id=? AND date=? "
+                            "AND kind='check_in' AND status='completed'",
+                       [account_id, AS_OF.isoformat()])
+        assert after == before + 1
+        assert not isinstance(app.screen, TouchpointForm)
+
+
+async def test_log_a_touchpoint_with_summary_and_flag(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        account_id = app.screen.selected_account_id()
+        await pilot.press("t")
+        await pilot.press(*"asked about exports")
+        form = app.screen
+        form.query_one("#flags").select("data_export_request")
+        await pilot.press("enter")
+        await settle(pilot)
+        row = app.workbench.desk.db.execute(
+            "SELECT kind, status, flags FROM touchpoints WHERE account_id=? AND summary=?",
+            [account_id, "asked about exports"]).fetchone()
+        assert row == ("check_in", "completed", "data_export_request")
+
+
+async def test_bad_date_is_refused_in_the_form(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        form = app.screen
+        form.query_one("#date").value = "31/31/2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form  # still open, says why
+        assert "not a date" in str(form.query_one("#form-problem").render())
+
+
+async def test_add_a_note(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = next(iter(app.book.assessments))
+        await open_account(pilot, account_id)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteForm)
+        await pilot.press(*"Call went well", "enter", *"[b]second line[/b]")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = app.workbench.desk.db.execute(
+            "SELECT text FROM notes WHERE account_id=? ORDER BY id DESC", [account_id]
+        ).fetchone()[0]
+        assert text == "Call went well\n[b]second line[/b]"
+        screen = app.screen
+        assert isinstance(screen, AccountScreen)
+        assert screen.detail.timeline[0].kind == "note"
+
+
+async def test_escape_does_not_lose_a_typed_note(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"half a thought", "escape")
+        assert isinstance(app.screen, NoteForm)  # asks once more before discarding
+        await pilot.press("escape")
+        assert not isinstance(app.screen, NoteForm)
+
+
+async def test_mark_the_champion_departed_raises_a_critical_alert(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = account_with_single_champion(app)
+        screen = await open_account(pilot, account_id)
+        await pilot.press("right_square_bracket")  # Stakeholders
+        await pilot.pause()
+        table = screen.query_one("#contacts", RowTable)
+        index = next(i for i, line in enumerate(table.rows)
+                     if line.contact.role == Role.champion
+                     and line.contact.status == ContactStatus.active)
+        table.cursor = index
+        await pilot.press("d")
+        await settle(pilot)
+        status = app.workbench.desk.db.execute(
+            "SELECT status, departed_on FROM contacts WHERE id=?", [table.rows[0].rowid]
+        ).fetchone()
+        assert status is not None
+        alerts = screen.detail.assessment.alerts
+        assert any(a.trigger == "champion_departed" and a.level == "critical" for a in alerts)
+        # ...and the queue on Today has it too, without a restart.
+        assert any(item.account_id == account_id and item.level == "critical"
+                   for item in app.book.brief)
+        warnings = str(screen.query_one("#stake-warnings").render())
+        assert "Champion departed" in warnings
+
+
+async def test_toggle_a_milestone_item(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = account_in_onboarding(app)
+        screen = await open_account(pilot, account_id)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # Onboarding
+        await pilot.pause()
+        table = screen.query_one("#milestones", RowTable)
+        index = next(i for i, line in enumerate(table.rows)
+                     if line.item is not None and not line.item.auto and not line.item.done)
+        line = table.rows[index]
+        table.cursor = index
+        await pilot.press("space")
+        await settle(pilot)
+        done = app.workbench.desk.db.execute(
+            "SELECT done_on FROM milestone_items WHERE account_id=? AND milestone=? AND item=?",
+            [account_id, str(line.milestone.milestone), line.item.key]).fetchone()
+        assert done == (AS_OF.isoformat(),)
+        again = screen.query_one("#milestones", RowTable)
+        ticked = next(r for r in again.rows if r.item is not None and r.item.key == line.item.key
+                      and r.milestone.milestone == line.milestone.milestone)
+        assert ticked.item.done
+        # space again unticks
+        again.cursor = again.rows.index(ticked)
+        await pilot.press("space")
+        await settle(pilot)
+        assert _count(app, "SELECT count(*) FROM milestone_items WHERE account_id=? AND item=? "
+                           "AND milestone=?",
+                      [account_id, line.item.key, str(line.milestone.milestone)]) == 0
+
+
+async def test_cycle_a_goal_status(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = next(a for a in app.book.assessments
+                          if app.workbench.detail(a).data.goals)
+        screen = await open_account(pilot, account_id)
+        await pilot.press(*["right_square_bracket"] * 3)  # Success plan
+        await pilot.pause()
+        goal = screen.query_one("#goals", RowTable).highlighted
+        await pilot.press("space")
+        await settle(pilot)
+        status = app.workbench.desk.db.execute(
+            "SELECT status FROM goals WHERE account_id=? AND goal=?", [account_id, goal.goal]
+        ).fetchone()[0]
+        assert status != str(goal.status)
+
+
+async def test_filter_and_sort_the_accounts(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AccountsScreen)
+        table = screen.query_one("#accounts", RowTable)
+        everyone = list(table.rows)
+        assert len(everyone) == len(app.book.rows)
+        needle = everyone[0].name[:3].lower()
+        await pilot.press("slash", *needle)
+        await pilot.pause()
+        assert table.rows and all(needle in r.name.lower() for r in table.rows)
+        assert len(table.rows) < len(everyone) or all(needle in r.name.lower() for r in everyone)
+        await pilot.press("enter", "escape")  # back to the list, clear the filter
+        await pilot.pause()
+        assert len(table.rows) == len(everyone)
+        await pilot.press("s")  # score, lowest first
+        scores = [r.score for r in table.rows if r.score is not None]
+        assert scores == sorted(scores)
+        await pilot.press("s")  # ARR, largest first
+        arrs = [r.arr for r in table.rows]
+        assert arrs == sorted(arrs, reverse=True)
+        await pilot.press("right_square_bracket")  # Red tab
+        await pilot.pause()
+        red = [r for r in app.book.rows if r.band == Band.red]
+        assert {r.account_id for r in table.rows} == {r.account_id for r in red}
+        await pilot.press("left_square_bracket")  # back to All
+        await pilot.pause()
+        table.cursor = 0
+        await pilot.press("j", "j", "k", "j", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == table.rows[2].account_id
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_open_an_account_from_the_command_palette(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        target = app.book.rows[len(app.book.rows) // 2]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*target.name)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == target.account_id
+
+
+async def test_palette_runs_actions(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to Renewals")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "renewals"
+
+
+async def test_rescore_runs_in_a_worker(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.book
+        threads = []
+        load = app.workbench.load
+
+        def spy(progress=None):
+            threads.append(threading.current_thread())
+            return load(progress)
+
+        app.workbench.load = spy
+        await pilot.press("r")
+        await settle(pilot)
+        assert threads and threads[0] is not threading.main_thread()
+        assert app.busy is None and app.book is not first
+
+
+async def test_help_and_quit(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_empty_book_offers_the_demo(empty_app, demo_book_file):
+    async with empty_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert empty_app.book.empty
+        offer = str(empty_app.screen.query_one("#empty-book").render())
+        assert "demo" in offer and "csdesk import" in offer
+        await pilot.press("d")
+        await settle(pilot)
+        assert not empty_app.book.empty
+        assert len(empty_app.book.rows) > 0
+
+
+async def test_markup_in_names_shows_literally(tmp_path, monkeypatch):
+    from csdesk.store.schema import open_book
+
+    monkeypatch.setenv("CSDESK_TODAY", AS_OF.isoformat())
+    path = tmp_path / "markup.db"
+    db = open_book(path)
+    for i, name in enumerate(["[bold]x[/bold]", "[@click=app.quit]Quit me", "[red"]):
+        db["accounts"].insert({
+            "account_id": f"m{i}", "name": name, "arr": 50_000, "contract_start": "2025-01-01",
+            "renewal_date": "2027-01-01", "seats_licensed": 10, "term_months": 12,
+            "status": "active"})
+    db.conn.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#accounts", RowTable)
+        shown = [table.render_line(y).text for y in range(1, 4)]
+        assert any("[bold]x[/bold]" in line for line in shown)
+        assert any("[@click=app.quit]Quit me" in line for line in shown)
+        assert any("[red" in line for line in shown)
+        await pilot.click(RowTable, offset=(5, 2))  # clicking the name runs nothing
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        header = str(app.screen.query_one("#account-header").render())
+        assert app.screen.detail.name in header
+    assert app.return_code in (None, 0)
+    app.workbench.desk.close()
