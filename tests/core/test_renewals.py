@@ -1,0 +1,68 @@
+"""§9 renewals: days to renewal, the window, ARR at risk, logging an outcome."""
+
+import datetime as dt
+
+import pytest
+
+from csdesk.core.assess import assess
+from csdesk.core.models import Outcome
+from csdesk.core.renewals import (
+    arr_at_risk,
+    days_to_renewal,
+    in_renewal_window,
+    renewal_outcome,
+    renewal_window_opens,
+)
+from tests.core.books import AS_OF, RULES, account, ahead, book, daily, touch, usage
+
+
+@pytest.mark.parametrize("days, inside", [(-1, False), (0, True), (90, True), (91, False)])
+def test_renewal_window_opens_90_days_out(days, inside):
+    acct = account(renewal_date=ahead(days))
+    assert days_to_renewal(acct, AS_OF) == days
+    assert in_renewal_window(days, RULES) is inside
+    assert renewal_window_opens(acct, RULES) == acct.renewal_date - dt.timedelta(days=90)
+
+
+def test_renewed_moves_the_date_by_the_term_with_relativedelta():
+    acct = account(arr=50_000, renewal_date=dt.date(2027, 1, 31), term_months=1)
+    logged = renewal_outcome(acct, Outcome.renewed, dt.date(2027, 1, 20))
+    assert logged.renewal.previous_arr == 50_000 and logged.new_arr == 50_000
+    assert logged.next_renewal_date == dt.date(2027, 2, 28)   # month end clamps
+    yearly = renewal_outcome(account(renewal_date=dt.date(2028, 2, 29)), "renewed", AS_OF)
+    assert yearly.next_renewal_date == dt.date(2029, 2, 28)
+
+
+def test_contracted_and_expanded_record_the_new_arr():
+    acct = account(arr=50_000, renewal_date=ahead(10))
+    logged = renewal_outcome(acct, "contracted", AS_OF, new_arr=30_000)
+    assert (logged.renewal.previous_arr, logged.new_arr, logged.churned) == (50_000, 30_000, False)
+    assert logged.next_renewal_date == ahead(10).replace(year=ahead(10).year + 1)
+    assert renewal_outcome(acct, "expanded", AS_OF, new_arr=80_000).new_arr == 80_000
+    with pytest.raises(ValueError):
+        renewal_outcome(acct, "contracted", AS_OF)
+
+
+def test_churned_keeps_reason_preventable_and_competitor():
+    logged = renewal_outcome(account(arr=50_000), "churned", AS_OF, reason="budget",
+                             preventable=True, competitor="Rival")
+    r = logged.renewal
+    assert (logged.churned, logged.new_arr, logged.next_renewal_date) == (True, 0.0, None)
+    assert (r.previous_arr, r.reason, r.preventable, r.competitor) == (
+        50_000, "budget", True, "Rival")
+
+
+def test_arr_at_risk_sums_red_and_yellow_renewing_within_90_and_180_days():
+    def scored(account_id, arr, days, band):
+        history = daily(band, 5, 1)
+        # usage alone decides: 10% of seats -> red, 60% -> yellow, 90% -> green; engagement 100
+        active = {"red": 10, "yellow": 40, "green": 90}[band]
+        data = book(account(account_id=account_id, arr=arr, renewal_date=ahead(days)),
+                    usage=(usage(1, active),), touchpoints=(touch(1),), history=history)
+        return assess(data, AS_OF, RULES)
+
+    book_ = [scored("A", 10_000, 30, "red"), scored("B", 20_000, 90, "yellow"),
+             scored("C", 40_000, 91, "red"), scored("D", 80_000, 180, "yellow"),
+             scored("E", 160_000, 181, "red"), scored("F", 320_000, 30, "green")]
+    assert [a.health.band for a in book_] == ["red", "yellow", "red", "yellow", "red", "green"]
+    assert arr_at_risk(book_, RULES) == {90: 30_000, 180: 150_000}
