@@ -24,8 +24,8 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     app = CsdeskApp(Workbench(desk, book_path=Path(db)), book_label=Path(db).name)
     try:
         async with app.run_test(size=size) as pilot:
-            while app.book is None:
-                await pilot.pause(0.01)
+            while app.book is None:  # waiting on the worker, not polling: no GIL stolen
+                await app.workers.wait_for_complete()
             await pilot.pause()
             first_screen = time.perf_counter() - start
 

@@ -176,12 +176,13 @@ def gates_text(detail: AccountDetail) -> Text:
 
 
 def trend_caption(detail: AccountDetail) -> Text:
-    scores = [s.score for s in detail.trend if s.score is not None]
-    if not scores:
-        return Text("90-day score trend: no history yet", style="dim")
-    first = detail.trend[0].date.isoformat()
-    return Text(f"90-day score trend: {scores[0]} on {first} → {scores[-1]} today "
-                f"(low {min(scores)}, high {max(scores)}, {len(scores)} snapshots)")
+    scored = [s for s in detail.trend if s.score is not None]
+    if len(scored) < 2:
+        return Text("90-day score trend: only today's score so far; the line grows with "
+                    "each day's snapshot.", style="dim")
+    scores = [s.score for s in scored]
+    return Text(f"90-day score trend: {scores[0]} on {scored[0].date:%b %d} → {scores[-1]} "
+                f"today · low {min(scores)}, high {max(scores)}")
 
 
 class AccountScreen(Screen):
@@ -274,8 +275,10 @@ class AccountScreen(Screen):
         self.query_one("#account-header", Static).update(header_text(detail))
         self.query_one("#dimensions", Static).update(dimensions_text(detail))
         self.query_one("#trend-caption", Label).update(trend_caption(detail))
-        self.query_one("#trend", Sparkline).data = [
-            s.score for s in detail.trend if s.score is not None]
+        points = [s.score for s in detail.trend if s.score is not None]
+        sparkline = self.query_one("#trend", Sparkline)
+        sparkline.data = points
+        sparkline.display = len(points) >= 2
         self.query_one("#action", Static).update(action_text(detail))
         self.query_one("#alerts", Static).update(alerts_text(detail))
         self.query_one("#signals", Static).update(signals_text(detail))
@@ -284,7 +287,9 @@ class AccountScreen(Screen):
         warnings = stakeholder_warnings([c.contact for c in detail.contacts])
         warn = Text()
         for w in warnings:
-            warn.append(f" ⚠ {w}\n", style="bold yellow")
+            warn.append(" ⚠ ", style="bold yellow")
+            warn.append_text(plain(w, style="bold yellow"))
+            warn.append("\n")
         warn.append(" a adds a stakeholder · Enter edits · d marks departed", style="dim")
         self.query_one("#stake-warnings", Static).update(warn)
         order = {role: i for i, role in enumerate(ROLE_ORDER)}

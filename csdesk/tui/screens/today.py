@@ -64,11 +64,12 @@ class TodayScreen(BookScreen):
         with Vertical(id="queue-box"):
             yield Label("", id="queue-title", classes="section-title")
             yield RowTable(
-                [Column("When", 17), Column("Level", 9), Column("Account", 0, min_width=20),
-                 Column("Kind", 10), Column("What", 0, min_width=24),
-                 Column("Action", 0, min_width=24)],
+                [Column("When", 16), Column("Level", 8), Column("Account", 24),
+                 Column("Kind", 9), Column("What", 0, min_width=24, ratio=3),
+                 Column("Action", 0, min_width=20, ratio=2)],
                 self._cells, key=_brief_key, id="queue",
                 empty_text="Nothing needs you today. Press 2 to browse the accounts.")
+            yield Static("", id="queue-detail")
         yield Static(EMPTY_BOOK, id="empty-book", markup=False)
         yield WorkStatus()
         yield Footer()
@@ -88,14 +89,25 @@ class TodayScreen(BookScreen):
         self.query_one("#topline", Static).update(top_line_text(book))
         overdue = sum(1 for item in book.brief if item.overdue)
         self.query_one("#queue-title", Label).update(
-            f"Attention queue: {len(book.brief)} items, {overdue} overdue"
-            " (overdue first, then critical, warning, watch, info)  ·  Enter opens, "
-            "t logs a touchpoint, n adds a note")
+            f"Attention queue · {len(book.brief)} items, {overdue} overdue · most urgent first"
+            "  ·  Enter opens · t logs a touchpoint · n adds a note")
         self.query_one("#queue", RowTable).set_rows(book.brief)
 
     def selected_account_id(self) -> str | None:
         item = self.query_one("#queue", RowTable).highlighted
         return item.account_id if item is not None else None
+
+    def on_row_table_highlighted(self, event: RowTable.Highlighted) -> None:
+        item: BriefItem = event.row
+        text = Text(" ")
+        text.append_text(plain(item.name, style="bold"))
+        text.append(": ")
+        text.append_text(plain(item.title))
+        text.append("\n → ")
+        text.append_text(plain(item.action))
+        if item.due:
+            text.append(f"  (due {item.due.isoformat()})", style="dim")
+        self.query_one("#queue-detail", Static).update(text)
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
         self.app.open_account(event.row.account_id)

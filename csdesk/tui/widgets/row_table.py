@@ -34,6 +34,7 @@ class Column:
     width: int = 0  # 0: takes the room left over (at least `min_width`)
     justify: str = "left"
     min_width: int = 10
+    ratio: int = 1  # share of the left-over room among the flexible columns
 
 
 class RowTable(ScrollView, Generic[Row], can_focus=True):
@@ -175,8 +176,8 @@ class RowTable(ScrollView, Generic[Row], can_focus=True):
         gaps = len(self.columns) - 1
         flex = [c for c in self.columns if not c.width]
         room = max(0, total - fixed - gaps)
-        each = max((room // len(flex)) if flex else 0, *(c.min_width for c in flex), 0)
-        return [c.width or each for c in self.columns]
+        ratios = sum(c.ratio for c in flex) or 1
+        return [c.width or max(c.min_width, room * c.ratio // ratios) for c in self.columns]
 
     def _line(self, cells: Sequence[Text], widths: list[int], style: Style | None) -> Strip:
         line = Text(no_wrap=True, overflow="ellipsis")
