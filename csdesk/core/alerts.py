@@ -25,13 +25,7 @@ from csdesk.core.models import (
     TouchpointKind,
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
-from csdesk.core.timeline import (
-    band_before_run,
-    band_timeline,
-    dimension_zero_since,
-    run_start,
-    within_last,
-)
+from csdesk.core.timeline import band_before_run, dimension_zero_since, run_start, within_last
 from csdesk.core.touchpoints import logged_since
 
 LEVEL_ORDER = {AlertLevel.critical: 0, AlertLevel.warning: 1, AlertLevel.watch: 2,
@@ -93,9 +87,8 @@ def _first_unanswered(level: AlertLevel, trigger: str, dates: list[dt.date],
 def watch_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
                  rules: Rules) -> list[Alert]:
     """Band went green → yellow and the transition is less than 21 days old."""
-    line = band_timeline(data.history, Band(health.band), as_of)
-    start = run_start(line, Band.yellow)
-    if (start is None or band_before_run(line) != Band.green
+    start = run_start(data.history, health.band, as_of, Band.yellow)
+    if (start is None or band_before_run(data.history, health.band, as_of) != Band.green
             or (as_of - start).days >= rules.alerts.watch_max_age_days):
         return []
     if is_answered(AlertLevel.watch, "band_green_to_yellow", start, data, as_of):
@@ -108,8 +101,7 @@ def warning_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
                    rules: Rules) -> list[Alert]:
     """Yellow for ≥ 21 consecutive days, or any dimension at 0 (one alert per dimension)."""
     out = []
-    line = band_timeline(data.history, Band(health.band), as_of)
-    start = run_start(line, Band.yellow)
+    start = run_start(data.history, health.band, as_of, Band.yellow)
     if start is not None and (as_of - start).days >= rules.alerts.warning_yellow_days:
         trigger_date = start + dt.timedelta(days=rules.alerts.warning_yellow_days)
         if not is_answered(AlertLevel.warning, "yellow_21_days", trigger_date, data, as_of):
@@ -136,8 +128,7 @@ def critical_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
     """Band red, or champion departed with no active replacement, or an open formal complaint."""
     out = []
     crit = AlertLevel.critical
-    line = band_timeline(data.history, Band(health.band), as_of)
-    red_since = run_start(line, Band.red)
+    red_since = run_start(data.history, health.band, as_of, Band.red)
     if red_since is not None and not is_answered(crit, "band_red", red_since, data, as_of):
         out.append(_alert(crit, "band_red", f"Health red (score {health.score}) since {red_since}",
                           red_since, as_of, rules))

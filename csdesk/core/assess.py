@@ -27,9 +27,13 @@ def trend_delta(history: tuple[Snapshot, ...], health: HealthScore | None, as_of
     than `days` + 15): None without both scores."""
     if health is None or health.score is None:
         return None
-    old = [s for s in history
-           if days <= (as_of - s.date).days <= days + TREND_SLACK_DAYS and s.score is not None]
-    return health.score - old[-1].score if old else None
+    for snap in reversed(history):
+        age = (as_of - snap.date).days
+        if age > days + TREND_SLACK_DAYS:
+            break
+        if age >= days and snap.score is not None:
+            return health.score - snap.score
+    return None
 
 
 def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.date:

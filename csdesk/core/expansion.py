@@ -8,7 +8,7 @@ from csdesk.core.config import Rules
 from csdesk.core.health import active_champion
 from csdesk.core.models import AccountData, Band, ExpansionGates, GoalStatus, HealthScore
 from csdesk.core.renewals import days_to_renewal
-from csdesk.core.timeline import band_held_days, band_timeline
+from csdesk.core.timeline import band_held_for
 from csdesk.core.touchpoints import logged_since
 
 GATE_TEXT = {
@@ -23,8 +23,8 @@ def green_long_enough(data: AccountData, health: HealthScore | None, as_of: dt.d
                       rules: Rules) -> bool:
     if health is None:
         return False
-    held = band_held_days(band_timeline(data.history, health.band, as_of), Band.green, as_of)
-    return held is not None and held >= rules.expansion.green_days
+    return band_held_for(data.history, health.band, as_of, Band.green,
+                         rules.expansion.green_days)
 
 
 def goal_with_roi(data: AccountData) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from functools import lru_cache
 
 from csdesk.core.config import DIMENSIONS, Bands, Rules
 from csdesk.core.models import (
@@ -61,10 +62,16 @@ def band_for(score: int | None, bands: Bands) -> Band:
 # --- the five dimensions (§2), each 0-100 or None (N/A: no data) ------------------------------
 
 
+@lru_cache(maxsize=256)
+def exact(number: float) -> Fraction:
+    """A config threshold as the exact decimal it was written as (0.2 is 1/5, not 0.2000…01)."""
+    return Fraction(str(number))
+
+
 def _stepped(value: Fraction, steps, floor: int) -> int:
     """Points of the first step whose threshold `value` reaches (steps highest first)."""
     for threshold, points in steps:
-        if value >= Fraction(str(threshold)):
+        if value >= exact(threshold):
             return points
     return floor
 
@@ -143,7 +150,7 @@ def ticket_spike(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
                  if s.spike_window_days < (as_of - t.opened_on).days
                  <= s.spike_window_days + s.spike_baseline_days)
     monthly_mean = Fraction(before * s.spike_window_days, s.spike_baseline_days)
-    return recent >= s.spike_min_tickets and recent >= Fraction(str(s.spike_multiple)) * monthly_mean
+    return recent >= s.spike_min_tickets and recent >= exact(s.spike_multiple) * monthly_mean
 
 
 def support_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 from csdesk.core.config import Rules
+from csdesk.core.health import exact
 from csdesk.core.models import (
     Account,
     AccountData,
@@ -87,7 +88,7 @@ def _auto_done(milestone: Milestone, key: str, data: AccountData, as_of: dt.date
     elif key == "seats_60_percent_active":
         if not seats:
             return None, "no seat count"
-        met = [u for u in rows if Fraction(u.active_users, seats) >= Fraction(str(o.m3_seat_ratio))]
+        met = [u for u in rows if Fraction(u.active_users, seats) >= exact(o.m3_seat_ratio)]
         latest = (f"{rows[-1].active_users} of {seats} seats active" if rows else "no usage yet")
     else:
         return None, None

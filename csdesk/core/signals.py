@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from csdesk.core.config import Rules
 from csdesk.core.health import (
+    exact,
     latest_usage,
     mean_csat,
     nps_category,
@@ -59,7 +60,7 @@ def login_decline_weeks(data: AccountData, as_of: dt.date, rules: Rules) -> list
         if now is None or not before:
             break
         drop = 1 - Fraction(now, before)
-        if drop <= Fraction(str(s.login_drop)):
+        if drop <= exact(s.login_drop):
             break
         drops.append(drop)
     return drops
@@ -82,7 +83,7 @@ def leading_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str
     tickets = tickets_in_window(data, as_of, rules.support.window_days)
     csat = mean_csat(tickets, as_of, rules.support.window_days)
     if ticket_spike(data, as_of, rules) and csat is not None \
-            and csat < Fraction(str(s.spike_csat_below)):
+            and csat < exact(s.spike_csat_below):
         out.append(f"Ticket spike with mean CSAT {float(csat):.1f}")
     days = days_to_renewal(data.account, as_of)
     if 0 <= days <= rules.renewals.window_days and not renewal_touchpoint_logged(data, as_of, rules):
@@ -123,7 +124,7 @@ def expansion_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[s
     out = []
     row = latest_usage(data, as_of, rules)
     ratio = seat_ratio(row.active_users, data.account.seats_licensed) if row else None
-    if ratio is not None and ratio > Fraction(str(rules.expansion.seat_ratio_above)):
+    if ratio is not None and ratio > exact(rules.expansion.seat_ratio_above):
         out.append(f"Seats {float(ratio):.0%} used ({row.active_users} of "
                    f"{data.account.seats_licensed})")
     for flag, text in EXPANSION_FLAGS.items():

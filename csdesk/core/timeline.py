@@ -8,7 +8,7 @@ snapshots does not break a run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from csdesk.core.models import Band, Snapshot
 
@@ -26,37 +26,48 @@ def within_last(day: dt.date | None, as_of: dt.date, days: int) -> bool:
     return day is not None and 0 <= (as_of - day).days <= days
 
 
-def band_timeline(history: Sequence[Snapshot], today: Band | None, as_of: dt.date
-                  ) -> list[tuple[dt.date, Band]]:
-    """(date, band) ascending: the stored snapshots before as_of, then today's band."""
-    line = [(s.date, Band(s.band)) for s in history if s.date < as_of]
+def newest_first(history: Sequence[Snapshot], today: Band | str | None, as_of: dt.date
+                 ) -> Iterator[tuple[dt.date, str]]:
+    """(date, band) from today's band back through the stored snapshots before as_of.
+
+    Lazy and newest first, so a run is read from its tail without walking all of history.
+    Bands stay as stored: Band is a StrEnum, so "green" == Band.green without converting.
+    """
     if today is not None:
-        line.append((as_of, Band(today)))
-    return line
+        yield as_of, today
+    for snap in reversed(history):
+        if snap.date < as_of:
+            yield snap.date, snap.band
 
 
-def run_start(timeline: Sequence[tuple[dt.date, Band]], band: Band) -> dt.date | None:
-    """The first day of the current run of `band` (None when the latest band is another)."""
+def run_start(history: Sequence[Snapshot], today: Band | str | None, as_of: dt.date,
+              band: Band) -> dt.date | None:
+    """The first day of the current run of `band` (None when today's band is another)."""
     start = None
-    for day, b in reversed(timeline):
+    for day, b in newest_first(history, today, as_of):
         if b != band:
             break
         start = day
     return start
 
 
-def band_held_days(timeline: Sequence[tuple[dt.date, Band]], band: Band, as_of: dt.date) -> int | None:
-    """How many days the current run of `band` has lasted (0 when it began today), else None."""
-    start = run_start(timeline, band)
-    return None if start is None else (as_of - start).days
+def band_held_for(history: Sequence[Snapshot], today: Band | str | None, as_of: dt.date,
+                  band: Band, days: int) -> bool:
+    """The current run of `band` began at least `days` days before as_of (stops reading
+    history as soon as that is known)."""
+    for day, b in newest_first(history, today, as_of):
+        if b != band:
+            return False
+        if (as_of - day).days >= days:
+            return True
+    return False
 
 
-def band_before_run(timeline: Sequence[tuple[dt.date, Band]]) -> Band | None:
+def band_before_run(history: Sequence[Snapshot], today: Band | str | None, as_of: dt.date
+                    ) -> str | None:
     """The band of the snapshot just before the current run (None when history starts with it)."""
-    if not timeline:
-        return None
-    current = timeline[-1][1]
-    for _, b in reversed(timeline):
+    current = today
+    for _, b in newest_first(history, today, as_of):
         if b != current:
             return b
     return None
@@ -68,7 +79,9 @@ def dimension_zero_since(history: Sequence[Snapshot], today: int | None, name: s
     if today != 0:
         return None
     start = as_of
-    for snap in reversed([s for s in history if s.date < as_of]):
+    for snap in reversed(history):
+        if snap.date >= as_of:
+            continue
         if snap.dimensions.get(name) != 0:
             break
         start = snap.date

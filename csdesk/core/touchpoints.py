@@ -23,9 +23,12 @@ def last_completed(touchpoints: Sequence[Touchpoint], as_of: dt.date) -> Touchpo
 def recent_missed_in_a_row(touchpoints: Sequence[Touchpoint], as_of: dt.date, count: int) -> bool:
     """§2/§5 seed: the `count` most recent touchpoints dated on or before as_of that were
     completed or missed are all missed (scheduled ones have not happened yet)."""
-    held = sorted((t for t in touchpoints if t.date <= as_of and t.status in (_DONE, _MISSED)),
-                  key=lambda t: t.date)
-    recent = held[-count:]
+    recent = []
+    for t in sorted(touchpoints, key=lambda t: t.date, reverse=True):  # stable: same-day order kept
+        if t.date <= as_of and t.status in (_DONE, _MISSED):
+            recent.append(t)
+            if len(recent) == count:
+                break
     return len(recent) == count and all(t.status == _MISSED for t in recent)
 
 

@@ -169,3 +169,24 @@ def test_unknown_account_is_refused_with_exit_2(capsys, db_path):
 def test_a_missing_book_is_refused_not_created(capsys, tmp_path):
     assert main(["--db", str(tmp_path / "none.db"), "score"]) == 2
     assert not (tmp_path / "none.db").exists()
+
+
+def test_brief_text_on_a_terminal_is_grouped_and_coloured():
+    import datetime as dt
+
+    from csdesk.core.models import BriefItem
+    from csdesk.report import brief_text
+
+    day = dt.date(2026, 11, 23)
+    items = [
+        BriefItem(account_id="A", name="Acme", kind="alert", level="watch", title="Fell",
+                  action="Check in", due=dt.date(2026, 11, 20), overdue=True),
+        BriefItem(account_id="B", name="Beta\x1b[2J", kind="alert", level="critical",
+                  title="Red", action="Escalate", due=dt.date(2026, 11, 25), overdue=False),
+    ]
+    out = brief_text(items, day, tty=True)
+    assert "\x1b[1;31mOverdue (1)\x1b[0m" in out and "\x1b[1;31mCritical (1)\x1b[0m" in out
+    assert out.index("Overdue") < out.index("Acme") < out.index("Critical") < out.index("Beta")
+    assert "Beta\\x1b[2J" in out          # a name's control characters are shown, not obeyed
+    plain = brief_text(items, day, tty=False)
+    assert "\x1b" not in plain.replace("\\x1b", "")
