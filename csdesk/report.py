@@ -210,6 +210,23 @@ def account_text(a: Assessment, data: AccountData, *, colour: bool = False) -> s
                    + (f", {_one_line(c.title)}" if c.title else "") + f" ({state})")
     if not data.contacts:
         out.append("  none mapped")
+    if data.goals:
+        out += ["", f"Success plan ({len(data.goals)} goals)"]
+        out += [f"  {_one_line(g.goal)}: {str(g.status).replace('_', ' ')}"
+                + (f" (ROI: {_one_line(g.roi_note)})" if g.roi_note else "") for g in data.goals]
+    open_plans = [p for p in data.save_plans
+                  if any(al.trigger == p.trigger and al.trigger_date == p.trigger_date
+                         for al in a.alerts)]
+    for plan in open_plans:
+        out += ["", f"Save plan ({plan.trigger}, {plan.trigger_date}; go/no-go "
+                    f"{plan.checkpoint_date})",
+                f"  root cause: {_one_line(plan.root_cause)}",
+                f"  executive alignment: {_one_line(plan.executive_alignment)}"]
+        out += [f"  - {_one_line(r.action)} ({_one_line(r.owner)}, due {r.due})"
+                for r in plan.remediation_actions]
+        out += [f"  success at {n} days: {_one_line(text)}" for n, text in (
+            (30, plan.success_criteria_30), (60, plan.success_criteria_60),
+            (90, plan.success_criteria_90)) if text]
     if a.milestones:
         out += ["", "Onboarding"]
         for m in a.milestones:

@@ -41,7 +41,8 @@ def cmd_today(ctx: Context) -> int:
 def cmd_account(ctx: Context) -> int:
     desk = ctx.desk(create=False)
     account = desk.resolve(ctx.args.account)
-    assessment, data = desk.assess_account(account.account_id)
+    assessment, _ = desk.assess_account(account.account_id)
+    [data] = desk.load([account.account_id])  # again: with the save plans just stored
     if ctx.args.json:
         print_json(report.account_json(assessment, data))
     else:

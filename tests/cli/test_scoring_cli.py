@@ -190,3 +190,18 @@ def test_brief_text_on_a_terminal_is_grouped_and_coloured():
     assert "Beta\\x1b[2J" in out          # a name's control characters are shown, not obeyed
     plain = brief_text(items, day, tty=False)
     assert "\x1b" not in plain.replace("\\x1b", "")
+
+
+def test_a_departed_champion_brings_a_save_plan(capsys, db_path):
+    db = open_book(db_path)
+    db.execute("UPDATE contacts SET status='departed', departed_on='2026-07-30' "
+               "WHERE name='Ann Lee'")
+    db.conn.commit()
+    db.conn.close()
+    out = run(capsys, db_path, "2026-08-01", "account", "Acme")
+    assert "CRITICAL Champion Ann Lee departed on 2026-07-30, no active replacement" in out
+    assert "Save plan (champion_departed, 2026-07-30; go/no-go 2026-10-28)" in out
+    assert "- Identify and onboard a new champion (CSM, due 2026-08-13)" in out
+    item = run_json(capsys, db_path, "2026-08-01", "today")["items"][0]
+    assert (item["kind"], item["level"], item["due"], item["overdue"]) == (
+        "alert", "critical", "2026-08-01", False)   # 48 hours after the departure
