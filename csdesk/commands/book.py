@@ -8,22 +8,67 @@ import sys
 from pydantic import ValidationError
 
 from csdesk.cli import Context, UserError
-from csdesk.commands import not_yet
 from csdesk.core.models import Touchpoint
 from csdesk.settings import parse_iso_day
 from csdesk.store import writes
 
 
 def cmd_demo(ctx: Context) -> int:
-    return not_yet("demo")
+    from csdesk.demo import generate
+    from csdesk.store.demo_writer import BookNotEmpty, backfill_snapshots, write_demo
+
+    args = ctx.args
+    if args.accounts < 1:
+        raise UserError("--accounts: give at least 1")
+    desk = ctx.desk()
+    config = ctx.config
+    tables = generate(args.accounts, args.seed, desk.as_of, config.rules, config.csm_name)
+    try:
+        plan = write_demo(desk.db, tables, as_of=desk.as_of, rules=config.rules,
+                          force=args.force)
+    except BookNotEmpty:
+        raise UserError(f"{ctx.book_path}: the book is not empty; nothing written "
+                        "(use --force to replace it with the demo)") from None
+    scored = backfill_snapshots(desk)
+    counts = ", ".join(f"{c.inserted} {name}" for name, c in plan.changes.items() if c.inserted)
+    print(f"Wrote a demo book to {ctx.book_path} as of {desk.as_of} (seed {args.seed}): {counts}.")
+    if scored is None:
+        print("Score history not backfilled: scoring is not built in this version yet.")
+    else:
+        print(f"Backfilled score history: {scored} snapshots.")
+    return 0
 
 
 def cmd_import(ctx: Context) -> int:
-    return not_yet("import")
+    from csdesk.store.importer import ImportRefused, format_report, import_paths
+
+    args = ctx.args
+    desk = ctx.desk()
+    try:
+        plan = import_paths(desk.db, args.paths, as_of=desk.as_of, rules=desk.rules,
+                            dayfirst=args.dayfirst, dry_run=args.dry_run)
+    except ImportRefused as exc:
+        lines = [str(p) for p in exc.problems]
+        raise UserError(f"import refused, nothing written; {len(lines)} problem"
+                        f"{'s' if len(lines) != 1 else ''}:\n" + "\n".join(lines)) from None
+    for line in format_report(plan, dry_run=args.dry_run):
+        print(line)
+    if not args.dry_run:
+        print(f"Book: {ctx.book_path}")
+    return 0
 
 
 def cmd_export(ctx: Context) -> int:
-    return not_yet("export")
+    from csdesk.store.export import export_book
+
+    desk = ctx.desk(create=False)
+    try:
+        path, counts = export_book(desk.db, ctx.args.path)
+    except OSError as exc:
+        raise UserError(f"{ctx.args.path}: cannot write ({exc.strerror})") from None
+    total = sum(counts.values())
+    print(f"Exported {total} rows ({counts.get('accounts', 0)} accounts) to {path}")
+    return 0
 
 
 def cmd_log(ctx: Context) -> int:

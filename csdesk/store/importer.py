@@ -1,0 +1,779 @@
+"""Import CSV files, folders of them and JSON books into the book (DATA_AND_CLI.md "Import files").
+
+The rules, in the order this module applies them:
+
+1. Read every source: a CSV file is named by its table (`accounts.csv`, `hubspot-contacts.csv`),
+   a folder holds such files, a JSON book holds tables as lists of objects. UTF-8, a BOM is fine;
+   Salesforce report footers are skipped.
+2. Map each header to our column (`csdesk.core.parse` aliases), read dates and money with the one
+   parser, and validate every row through the core pydantic model. A row naming an account that
+   is neither in the book nor in this import is refused.
+3. Every refused row is reported as `file:line: column: reason` - all of them - and nothing is
+   written (`ImportRefused`).
+4. Otherwise rows are matched to the book on their natural keys (`Table.key`): new rows are
+   inserted, changed rows updated (only the columns the file has), equal rows left alone, so
+   importing the same files twice changes nothing. Two rows with one key in one import: the later
+   wins, and the report says so.
+5. One transaction writes everything (`executemany`, no per-row reads); new accounts get their
+   onboarding milestones (§7).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import re
+import types
+import typing
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+from pydantic import BaseModel, ValidationError
+
+from csdesk.core import models as m
+from csdesk.core.config import Rules
+from csdesk.core.onboarding import new_milestones
+from csdesk.core.parse import (
+    ParseError,
+    header_lookup,
+    normalise_choice,
+    parse_date,
+    parse_datetime,
+    parse_money,
+)
+from csdesk.store.writes import transaction
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the book as the importer and the exporter see it."""
+
+    name: str
+    model: type[BaseModel]
+    columns: tuple[str, ...]  # stored columns, in the order export writes them
+    key: tuple[str, ...]  # the natural key (DATA_AND_CLI.md "Rules")
+    conflict: str | None  # the SQL conflict target matching the unique index; None: insert only
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def _t(name, model, columns, key, conflict="") -> Table:
+    return Table(name, model, tuple(columns.split()), tuple(key.split()),
+                 None if conflict is None else (conflict or ", ".join(key.split())))
+
+
+# In dependency order: accounts first, everything else names an account.
+TABLES: dict[str, Table] = {t.name: t for t in (
+    _t("accounts", m.Account, "account_id name arr contract_start renewal_date seats_licensed "
+       "term_months industry owner status", "account_id"),
+    _t("contacts", m.Contact, "account_id name contact_id title email role status departed_on "
+       "sentiment success_definition", "account_id email",
+       "account_id, coalesce(lower(email), '~' || lower(name))"),
+    _t("usage", m.Usage, "account_id date active_users logins", "account_id date"),
+    _t("tickets", m.Ticket, "ticket_id account_id opened_on closed_on severity csat", "ticket_id"),
+    _t("nps", m.Nps, "account_id date score contact comment", "account_id date contact",
+       "account_id, date, coalesce(contact, '')"),
+    _t("touchpoints", m.Touchpoint, "account_id date kind status summary flags",
+       "account_id date kind summary", "account_id, date, kind, coalesce(summary, '')"),
+    _t("goals", m.Goal, "account_id goal target_date status roi_note", "account_id goal"),
+    _t("renewals", m.Renewal, "account_id date outcome previous_arr new_arr reason preventable "
+       "competitor", "account_id date"),
+    _t("notes", m.Note, "account_id created_at text", "account_id created_at text", None),
+    _t("milestones", m.MilestoneRecord, "account_id milestone due done_on",
+       "account_id milestone"),
+    _t("milestone_items", m.MilestoneItem, "account_id milestone item done_on",
+       "account_id milestone item"),
+    _t("score_snapshots", m.Snapshot, "account_id date score band coverage dimensions",
+       "account_id date"),
+    _t("save_plans", m.SavePlan, "account_id trigger trigger_date root_cause executive_alignment "
+       "remediation_actions success_criteria_30 success_criteria_60 success_criteria_90 "
+       "checkpoint_date created_at", "account_id trigger trigger_date"),
+)}
+
+IMPORT_TABLES = ("accounts", "contacts", "usage", "tickets", "nps", "touchpoints", "goals",
+                 "renewals")
+MONEY_COLUMNS = frozenset({"arr", "previous_arr", "new_arr"})
+# Kept exactly as given (a note is the CSM's own words); other text cells lose outer spaces.
+VERBATIM_COLUMNS = frozenset({"text"})
+SYNONYMS = {  # enum spellings other tools use
+    "severity": {"medium": "normal", "urgent": "critical", "p1": "critical", "p2": "high",
+                 "p3": "normal", "p4": "low"},
+}
+
+
+def _ascii_lower(text: str) -> str:
+    # SQLite's lower() folds ASCII only; the Python side of a key must fold the same way.
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def key_of(table: Table, row: tuple) -> tuple:
+    """The natural key of a stored row (column order of `table.columns`), as SQL compares it."""
+    c = table.columns
+    if table.name == "contacts":
+        email, name = row[c.index("email")], row[c.index("name")]
+        return (row[0], _ascii_lower(email) if email is not None else "~" + _ascii_lower(name))
+    return tuple("" if row[c.index(k)] is None and k in ("contact", "summary")
+                 else row[c.index(k)] for k in table.key)
+
+
+def _kind(annotation) -> str:
+    """What a model field holds, as the cell reader needs to know it."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    if annotation is dt.datetime:
+        return "datetime"
+    if annotation is dt.date:
+        return "date"
+    if annotation is bool:
+        return "bool"
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "float"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "choice"
+    if typing.get_origin(annotation) is tuple and typing.get_args(annotation)[0] is m.Flag:
+        return "flags"
+    if annotation is str:
+        return "text"
+    return "object"
+
+
+def _choices(annotation) -> dict[str, str]:
+    """An enum column's values by their normalised spelling (`On Track` finds `on_track`)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    for arg in args:
+        if isinstance(arg, type) and issubclass(arg, enum.Enum):
+            return {normalise_choice(v.value): v.value for v in arg}
+        if typing.get_origin(arg) is tuple:
+            return _choices(typing.get_args(arg)[0])
+    return {}
+
+
+CHOICES: dict[tuple[str, str], dict[str, str]] = {
+    (t.name, c): _choices(t.model.model_fields[c].annotation)
+    for t in TABLES.values() for c in t.columns
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    t.name: {c: ("money" if c in MONEY_COLUMNS else _kind(t.model.model_fields[c].annotation))
+             for c in t.columns}
+    for t in TABLES.values()
+}
+
+
+def db_value(value):
+    """A model attribute as the book stores it (ISO dates, enum values, `;`-joined flags)."""
+    if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    if isinstance(value, tuple):
+        if all(isinstance(v, enum.Enum) for v in value):
+            return ";".join(v.value for v in value)
+        return json.dumps([{"action": a.action, "owner": a.owner, "due": a.due.isoformat()}
+                           for a in value])
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+# --- reading sources ----------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    source: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.column}: {self.reason}"
+
+
+class ImportRefused(Exception):
+    """Some rows were refused; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Source:
+    """Rows of one table from one file (or one JSON book's list)."""
+
+    label: str  # the file as the user named it
+    table: str
+    headers: list[str]  # as written in the file
+    rows: list[tuple[int, dict[str, object]]]  # (physical line, header -> cell)
+
+
+_TABLE_WORDS = {**{t: t for t in TABLES}, "account": "accounts", "contact": "contacts",
+                "ticket": "tickets", "touchpoint": "touchpoints", "goal": "goals",
+                "renewal": "renewals", "note": "notes", "snapshots": "score_snapshots"}
+_FOOTER = re.compile(r"^\s*(grand totals?\b|total\b|confidential|copyright|\(c\)|©|generated by"
+                     r"|filtered by|salesforce)", re.IGNORECASE)
+
+
+def table_for_file(path: Path) -> str | None:
+    """The table a CSV file holds, by its name: `accounts.csv`, `Contacts.csv`,
+    `hubspot-contacts-2026.csv`; None when the name names no table (or several)."""
+    stem = path.stem.casefold()
+    if stem in TABLES:
+        return stem
+    words = {w for w in re.split(r"[\s\-_.()]+", stem) if w}
+    found = {_TABLE_WORDS[w] for w in words if w in _TABLE_WORDS}
+    return found.pop() if len(found) == 1 else None
+
+
+def read_sources(paths: Iterable[str | Path], problems: list[Problem],
+                 notes: list[str]) -> list[Source]:
+    sources: list[Source] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json"))
+            if not files:
+                problems.append(Problem(str(given), 0, "folder", "no .csv or .json files"))
+            for p in files:
+                if p.suffix.lower() == ".csv" and table_for_file(p) is None:
+                    notes.append(f"skipped {p}: its name names no table")
+                    continue
+                sources += _read_file(p, str(p), problems, notes)
+        elif not path.exists():
+            problems.append(Problem(str(given), 0, "file", "no such file or folder"))
+        else:
+            sources += _read_file(path, str(given), problems, notes)
+    return sources
+
+
+def _read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        problems.append(Problem(label, line, "file", "not UTF-8 text (save it as CSV UTF-8)"))
+    except OSError as exc:
+        problems.append(Problem(label, 0, "file", f"cannot read ({exc.strerror})"))
+    return None
+
+
+def _read_file(path: Path, label: str, problems: list[Problem], notes: list[str]) -> list[Source]:
+    if path.suffix.lower() == ".json":
+        text = _read_text(path, label, problems)
+        return [] if text is None else read_json_book(text, label, problems, notes)
+    table = table_for_file(path)
+    if table is None:
+        problems.append(Problem(label, 0, "file", "the file name names no table (expected "
+                                + ", ".join(f"{t}.csv" for t in IMPORT_TABLES) + ")"))
+        return []
+    text = _read_text(path, label, problems)
+    return [] if text is None else [read_csv(text, label, table, problems)]
+
+
+def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Source:
+    """A CSV file's header and rows with their physical line numbers (header = line 1).
+
+    Blank rows are skipped; so are the footer lines of a Salesforce report (after a blank line:
+    `Grand Totals (N records)`, a confidentiality line, a copyright line).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(label, reader.line_num, "file", f"not readable as CSV ({exc})"))
+    if not rows:
+        problems.append(Problem(label, 1, "file", "empty: expected a header row"))
+        return Source(label, table, [], [])
+    (_, headers), body = rows[0], rows[1:]
+    while body and _is_footer(body[-1][1]):
+        body.pop()
+    out = []
+    for line, cells in body:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
+            problems.append(Problem(label, line, "row",
+                                    f"{len(cells)} cells but {len(headers)} headers"))
+            continue
+        out.append((line, dict(zip(headers, cells))))
+    return Source(label, table, headers, out)
+
+
+def _is_footer(cells: list[str]) -> bool:
+    filled = [c for c in cells if c.strip()]
+    return not filled or (len(filled) == 1 and bool(_FOOTER.match(filled[0])))
+
+
+_WS = re.compile(r"\s*")
+
+
+def read_json_book(text: str, label: str, problems: list[Problem],
+                   notes: list[str]) -> list[Source]:
+    """The tables of a JSON book, each row with the line its object starts on."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(label, exc.lineno, "file", f"not valid JSON ({exc.msg})"))
+        return []
+    decoder = json.JSONDecoder()
+    pos = _WS.match(text, 0).end()
+    if text[pos:pos + 1] != "{":
+        problems.append(Problem(label, 1, "file", "a JSON book is an object of tables"))
+        return []
+    line, counted = 1, 0
+
+    def line_at(p: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, p)
+        counted = p
+        return line
+
+    sources: list[Source] = []
+    pos += 1
+    while True:
+        pos = _WS.match(text, pos).end()
+        if text[pos] == "}":
+            break
+        if text[pos] == ",":
+            pos = _WS.match(text, pos + 1).end()
+        key, pos = decoder.raw_decode(text, pos)
+        pos = _WS.match(text, pos).end() + 1  # the colon
+        pos = _WS.match(text, pos).end()
+        if text[pos] != "[":
+            _, pos = decoder.raw_decode(text, pos)  # metadata such as "format": "csdesk book"
+            continue
+        name = key.strip().casefold()
+        items: list[tuple[int, object]] = []
+        pos += 1
+        while True:
+            pos = _WS.match(text, pos).end()
+            if text[pos] == "]":
+                pos += 1
+                break
+            if text[pos] == ",":
+                pos = _WS.match(text, pos + 1).end()
+                continue
+            start = line_at(pos)
+            item, pos = decoder.raw_decode(text, pos)
+            items.append((start, item))
+        if name not in TABLES:
+            notes.append(f"{label}: ignored {key!r} (not a table of the book)")
+            continue
+        rows, headers = [], {}
+        for start, item in items:
+            if not isinstance(item, dict):
+                problems.append(Problem(label, start, name, "expected an object (a row)"))
+                continue
+            rows.append((start, item))
+            headers.update(dict.fromkeys(item))
+        sources.append(Source(label, name, list(headers), rows))
+    return sources
+
+
+# --- turning cells into model rows --------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    source: str
+    line: int
+    values: tuple  # stored values, in `Table.columns` order
+    given: frozenset[str]  # the columns the source had a value for
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+_WHOLE = re.compile(r"^-?\d+\.0*$")
+
+
+def _cell(kind: str, column: str, value, dayfirst: bool, choices: dict[str, str] | None = None):
+    """One cell as the model wants it; raises ParseError with a reason for a person."""
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            return parse_date(value, dayfirst=dayfirst)
+        raise ParseError(f"not a date: {value!r}")
+    if kind == "money":
+        return parse_money(value)
+    if kind == "text":
+        if isinstance(value, bool):
+            raise ParseError(f"expected text, got {value!r}")
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else repr(value)
+        if isinstance(value, str):
+            return value if column in VERBATIM_COLUMNS else value.strip()
+        raise ParseError(f"expected text, got {type(value).__name__}")
+    if kind == "int":
+        if isinstance(value, str):
+            value = value.strip()
+            if _THOUSANDS.match(value):
+                value = value.replace(",", "")
+            elif _WHOLE.match(value):
+                value = value.split(".")[0]
+        return value
+    if kind == "choice":
+        if isinstance(value, str):
+            spelled = normalise_choice(value)
+            spelled = SYNONYMS.get(column, {}).get(spelled, spelled)
+            return (choices or {}).get(spelled, value.strip())
+        return value
+    if kind == "flags":
+        if isinstance(value, str):
+            parts = re.split(r"[;,|]", value)
+        elif isinstance(value, (list, tuple)):
+            parts = value
+        else:
+            raise ParseError(f"expected flags separated by ';', got {value!r}")
+        return tuple((choices or {}).get(normalise_choice(p), p.strip()) if isinstance(p, str)
+                     else p for p in parts if not isinstance(p, str) or p.strip())
+    if kind == "bool" and isinstance(value, str):
+        return value.strip().casefold()
+    if kind == "datetime" and isinstance(value, str):
+        return parse_datetime(value, dayfirst=dayfirst)
+    if kind == "object" and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ParseError(f"not valid JSON: {value[:40]!r}") from None
+    return value
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Reader:
+    """Reads every source into validated rows, collecting problems instead of stopping."""
+
+    def __init__(self, db: sqlite_utils.Database, dayfirst: bool) -> None:
+        self.db = db
+        self.dayfirst = dayfirst
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.book_names: dict[str, list[str]] = defaultdict(list)
+        self.known_ids: set[str] = set()
+        for account_id, name in db.execute("SELECT account_id, name FROM accounts"):
+            self.known_ids.add(account_id)
+            self.book_names[name.casefold()].append(account_id)
+
+    def learn_accounts(self, sources: list[Source]) -> None:
+        """Ids and names of the accounts this import brings (for unknown-account checks and
+        contacts that name their account), read before any other table."""
+        imported: dict[str, str] = {}
+        for src in sources:
+            if src.table != "accounts":
+                continue
+            lookup = header_lookup("accounts", TABLES["accounts"].columns)
+            id_h = next((h for h in src.headers if lookup.get(_n(h)) == "account_id"), None)
+            name_h = next((h for h in src.headers if lookup.get(_n(h)) == "name"), None)
+            for _, cells in src.rows:
+                account_id = cells.get(id_h) if id_h else None
+                if _empty(account_id):
+                    continue
+                account_id = _cell("text", "account_id", account_id, False)
+                self.known_ids.add(account_id)
+                name = cells.get(name_h) if name_h else None
+                if isinstance(name, str) and name.strip():
+                    imported[account_id] = name.strip()
+        names = defaultdict(set)
+        for key, ids in self.book_names.items():
+            names[key].update(ids)
+        for account_id, name in imported.items():
+            for key in [k for k, ids in names.items() if account_id in ids]:
+                names[key].discard(account_id)  # renamed in this import
+            names[name.casefold()].add(account_id)
+        self.names = {k: sorted(v) for k, v in names.items() if v}
+
+    def read(self, src: Source) -> list[Row]:
+        table = TABLES[src.table]
+        lookup = header_lookup(src.table, table.columns)
+        kinds = KINDS[src.table]
+        columns: dict[str, str] = {}  # our column -> header as written
+        ignored = []
+        for header in src.headers:
+            column = lookup.get(_n(header))
+            if column is None:
+                ignored.append(header)
+            elif column in columns:
+                self.problems.append(Problem(src.label, 1, header, (
+                    f"{header!r} and {columns[column]!r} both mean {column}; keep one")))
+            else:
+                columns[column] = header
+        if ignored:
+            self.notes.append(f"{src.label}: ignored columns {', '.join(map(repr, ignored))}")
+        present = set(columns)
+        if src.table == "contacts":
+            if "first_name" in columns or "last_name" in columns:
+                present.add("name")
+            if "account_name" in columns:
+                present.add("account_id")
+        required = [c for c, f in table.model.model_fields.items()
+                    if f.is_required() and c in table.columns]
+        missing = [c for c in required if c not in present]
+        if missing and src.rows:
+            for c in missing:
+                self.problems.append(Problem(src.label, 1, c, "no such column in the header"))
+            return []
+
+        out: list[Row] = []
+        model = table.model
+        order = table.columns
+        dayfirst = self.dayfirst
+        plain = [(c, h, kinds[c], CHOICES[src.table, c]) for c, h in columns.items()
+                 if c in kinds]
+        for line, cells in src.rows:
+            values: dict[str, object] = {}
+            row_problems: list[Problem] = []
+            for column, header, kind, choices in plain:
+                raw = cells.get(header)
+                if _empty(raw):
+                    continue
+                try:
+                    values[column] = _cell(kind, column, raw, dayfirst, choices)
+                except ParseError as exc:
+                    row_problems.append(Problem(src.label, line, header, str(exc)))
+            if src.table == "contacts":
+                self._contact_extras(src, line, cells, columns, values, row_problems)
+            account_id = values.get("account_id")
+            if isinstance(account_id, str) and account_id and account_id not in self.known_ids:
+                row_problems.append(Problem(src.label, line, columns.get("account_id", "account_id"),
+                                            f"unknown account {account_id!r} (not in the book "
+                                            "nor in this import)"))
+            try:
+                record = model.model_validate(values)
+            except ValidationError as exc:
+                said = {p.column for p in row_problems}
+                for err in exc.errors(include_url=False, include_context=False):
+                    column = str(err["loc"][0]) if err["loc"] else "row"
+                    header = columns.get(column, column)
+                    if header not in said:
+                        row_problems.append(Problem(src.label, line, header, err["msg"]))
+                        said.add(header)
+                record = None
+            if row_problems:
+                self.problems += row_problems
+                continue
+            out.append(Row(src.label, line,
+                           tuple(db_value(getattr(record, c)) for c in order),
+                           frozenset(values)))
+        return out
+
+    def _contact_extras(self, src, line, cells, columns, values, problems) -> None:
+        """HubSpot and Salesforce shapes: First Name + Last Name, the account by its name."""
+        if "name" not in values and ("first_name" in columns or "last_name" in columns):
+            parts = [cells.get(columns[c]) for c in ("first_name", "last_name") if c in columns]
+            name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+            if name:
+                values["name"] = name
+        if "account_id" not in values and "account_name" in columns:
+            name = cells.get(columns["account_name"])
+            if isinstance(name, str) and name.strip():
+                ids = self.names.get(name.strip().casefold(), [])
+                if len(ids) == 1:
+                    values["account_id"] = ids[0]
+                elif not ids:
+                    problems.append(Problem(src.label, line, columns["account_name"],
+                                            f"unknown account {name.strip()!r} (not in the book "
+                                            "nor in this import)"))
+                else:
+                    problems.append(Problem(src.label, line, columns["account_name"],
+                                            f"{len(ids)} accounts are named {name.strip()!r}; "
+                                            "give the account id"))
+
+
+def _n(header: str) -> str:
+    from csdesk.core.parse import normalise_header
+
+    return normalise_header(header)
+
+
+# --- planning and writing -----------------------------------------------------------------------
+
+
+@dataclass
+class TableChange:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: counts per table, duplicates, and the rows to write."""
+
+    changes: dict[str, TableChange] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    writes: dict[str, list[tuple]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.inserted or c.updated for c in self.changes.values())
+
+
+def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.date,
+                rules: Rules, dayfirst: bool = False,
+                problems: list[Problem] | None = None,
+                notes: list[str] | None = None) -> ImportPlan:
+    """Read, validate and match every row; raise ImportRefused listing every refused row."""
+    reader = _Reader(db, dayfirst)
+    reader.problems += problems or []
+    reader.notes += notes or []
+    reader.learn_accounts(sources)
+    by_table: dict[str, list[Row]] = defaultdict(list)
+    for name in TABLES:  # dependency order, whatever order the files came in
+        for src in sources:
+            if src.table == name:
+                by_table[name] += reader.read(src)
+    if reader.problems:
+        raise ImportRefused(reader.problems)
+
+    plan = ImportPlan(notes=reader.notes)
+    new_accounts: list[tuple] = []
+    for name, rows in by_table.items():
+        table = TABLES[name]
+        latest: dict[tuple, Row] = {}
+        for row in rows:
+            key = key_of(table, row.values)
+            earlier = latest.get(key)
+            if earlier is not None:
+                plan.duplicates.append(
+                    f"{row.source}:{row.line}: same {name} key as {earlier.source}:"
+                    f"{earlier.line} ({_show_key(key)}); the later row wins")
+            latest[key] = row
+        existing = _existing(db, table)
+        change = plan.changes.setdefault(name, TableChange())
+        out = plan.writes.setdefault(name, [])
+        given_all = frozenset(table.columns)
+        for key, row in latest.items():
+            before = existing.get(key)
+            if before is None:
+                change.inserted += 1
+                out.append(row.values)
+                if name == "accounts":
+                    new_accounts.append(row.values)
+            else:
+                if row.given >= given_all:
+                    merged = row.values
+                else:
+                    merged = tuple(v if c in row.given or c in table.key else b
+                                   for c, v, b in zip(table.columns, row.values, before))
+                if merged == before:
+                    change.unchanged += 1
+                else:
+                    change.updated += 1
+                    out.append(merged)
+
+    # §7: a new account gets its onboarding milestones, unless the import brings them.
+    brought = {r.values[0] for r in by_table.get("milestones", [])}
+    records = [rec for values in new_accounts if values[0] not in brought
+               for rec in new_milestones(_account(values), as_of, rules)]
+    if records:
+        change = plan.changes.setdefault("milestones", TableChange())
+        change.inserted += len(records)
+        plan.writes.setdefault("milestones", []).extend(
+            tuple(db_value(getattr(r, c)) for c in TABLES["milestones"].columns) for r in records)
+    return plan
+
+
+def _show_key(key: tuple) -> str:
+    return ", ".join(str(k).lstrip("~") for k in key if k not in ("", None))
+
+
+def _account(values: tuple) -> m.Account:
+    row = dict(zip(TABLES["accounts"].columns, values))
+    return m.Account.model_construct(
+        **row | {"contract_start": dt.date.fromisoformat(row["contract_start"]),
+                 "renewal_date": dt.date.fromisoformat(row["renewal_date"])})
+
+
+def _existing(db: sqlite_utils.Database, table: Table) -> dict[tuple, tuple]:
+    """Every stored row of a table by its natural key (one read per table, none per row)."""
+    cur = db.execute(f"SELECT {', '.join(table.columns)} FROM {table.name}")
+    return {key_of(table, row): row for row in cur}
+
+
+def write_plan(db: sqlite_utils.Database, plan: ImportPlan) -> None:
+    """Write what the plan says in one transaction: all or nothing."""
+    with transaction(db):
+        write_rows(db, plan.writes)
+
+
+def write_rows(db: sqlite_utils.Database, writes: dict[str, list[tuple]]) -> None:
+    """Upsert stored rows per table on natural keys (`executemany`); the caller holds the
+    transaction."""
+    for name in TABLES:
+        rows = writes.get(name)
+        if not rows:
+            continue
+        table = TABLES[name]
+        cols = ", ".join(table.columns)
+        marks = ", ".join("?" * len(table.columns))
+        sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"
+        if table.conflict:
+            keep = set(table.key) if name != "contacts" else {"account_id"}
+            sets = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in keep)
+            sql += f" ON CONFLICT ({table.conflict}) DO UPDATE SET {sets}"
+        db.conn.executemany(sql, rows)
+
+
+def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_of: dt.date,
+                 rules: Rules, dayfirst: bool = False, dry_run: bool = False) -> ImportPlan:
+    """`csdesk import`: read, check, and (unless a dry run) write. Raises ImportRefused."""
+    problems: list[Problem] = []
+    notes: list[str] = []
+    sources = read_sources(paths, problems, notes)
+    plan = plan_import(db, sources, as_of=as_of, rules=rules, dayfirst=dayfirst,
+                       problems=problems, notes=notes)
+    if not dry_run:
+        write_plan(db, plan)
+    return plan
+
+
+def rows_source(label: str, table: str, rows: list[dict]) -> Source:
+    """Rows already in memory (the demo generator's) as a source, numbered from 1."""
+    headers = list(TABLES[table].columns)
+    return Source(label, table, headers, [(i, r) for i, r in enumerate(rows, 1)])
+
+
+def format_report(plan: ImportPlan, *, dry_run: bool) -> Iterator[str]:
+    yield ("Dry run: nothing written. The import would change:" if dry_run
+           else "Imported:")
+    for name, c in plan.changes.items():
+        yield (f"  {name:<16}{c.inserted:>8} inserted {c.updated:>8} updated "
+               f"{c.unchanged:>8} unchanged")
+    if plan.duplicates:
+        yield f"{len(plan.duplicates)} rows repeat an earlier row's key (the later row wins):"
+        for text in plan.duplicates[:50]:
+            yield f"  {text}"
+        if len(plan.duplicates) > 50:
+            yield f"  ... and {len(plan.duplicates) - 50} more"
+    for text in plan.notes:
+        yield f"Note: {text}"
