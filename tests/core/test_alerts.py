@@ -6,7 +6,7 @@ import pytest
 
 from csdesk.core.actions import band_action
 from csdesk.core.alerts import active_alerts, save_plan_for
-from csdesk.core.models import AlertLevel, Band, HealthScore, SavePlan
+from csdesk.core.models import AlertLevel, HealthScore, SavePlan
 from tests.core.books import AS_OF, RULES, ago, book, contact, daily, snap, touch
 
 WEIGHTS = {"usage": 35, "engagement": 25, "outcomes": 20, "support": 10, "relationship": 10}
