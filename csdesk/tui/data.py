@@ -27,7 +27,6 @@ from csdesk.core.models import (
     Note,
     Outcome,
     Phase,
-    Renewal,
     Snapshot,
     Touchpoint,
 )
@@ -296,19 +295,17 @@ class Workbench:
     def log_renewal(self, account_id: str, outcome: Outcome, day: dt.date,
                     new_arr: float | None, reason: str | None = None,
                     preventable: bool | None = None, competitor: str | None = None) -> None:
-        """§9: record the outcome with the ARR before it; move the account on."""
+        """§9: record the outcome with the ARR before it; move the account on (core.renewals)."""
+        from csdesk.core.renewals import renewal_outcome
+
         with self.lock:
             account = queries.resolve_account(self.desk.db, account_id)
-            churned = outcome == Outcome.churned
-            renewal = Renewal(
-                account_id=account_id, date=day, outcome=outcome, previous_arr=account.arr,
-                new_arr=0.0 if churned else new_arr, reason=reason,
-                preventable=preventable if churned else None,
-                competitor=competitor if churned else None)
-            next_date = None if churned else (
-                account.renewal_date + relativedelta(months=account.term_months))
-            writes.log_renewal(self.desk.db, renewal, new_renewal_date=next_date,
-                               new_arr=None if churned else new_arr, churned=churned)
+            logged = renewal_outcome(account, outcome, day, new_arr=new_arr, reason=reason,
+                                     preventable=preventable, competitor=competitor)
+            writes.log_renewal(self.desk.db, logged.renewal,
+                               new_renewal_date=logged.next_renewal_date,
+                               new_arr=None if logged.churned else logged.new_arr,
+                               churned=logged.churned)
 
     # --- reviews (csdesk.reviews_service, when present) ---------------------------------------
 

@@ -283,6 +283,9 @@ class RenewalForm(Form):
             yield Static(f"ARR before: {self.arr:,.0f} · Enter or ctrl+s saves · "
                          "Escape cancels", classes="form-help")
 
+    def on_mount(self) -> None:
+        self.query_one("#new-arr", Input).focus()
+
     @on(Input.Submitted)
     def submitted(self) -> None:
         self.action_save()

@@ -342,3 +342,22 @@ async def test_markup_in_names_shows_literally(tmp_path, monkeypatch):
         assert app.screen.detail.name in header
     assert app.return_code in (None, 0)
     app.workbench.desk.close()
+
+
+async def test_log_a_renewal_outcome(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        account_id = app.screen.selected_account_id()
+        assert account_id is not None
+        before = app.book.assessments[account_id].account
+        await pilot.press("o")
+        await pilot.press("enter")  # renewed at the same ARR, today
+        await settle(pilot)
+        row = app.workbench.desk.db.execute(
+            "SELECT outcome, previous_arr, new_arr FROM renewals WHERE account_id=? AND date=?",
+            [account_id, AS_OF.isoformat()]).fetchone()
+        assert row == ("renewed", before.arr, before.arr)
+        after = app.book.assessments[account_id].account
+        assert after.renewal_date > before.renewal_date  # moved on by a term
