@@ -178,8 +178,7 @@ def gates_text(detail: AccountDetail) -> Text:
 def trend_caption(detail: AccountDetail) -> Text:
     scored = [s for s in detail.trend if s.score is not None]
     if len(scored) < 2:
-        return Text("90-day score trend: only today's score so far; the line grows with "
-                    "each day's snapshot.", style="dim")
+        return Text("90-day trend: only today's score so far", style="dim")
     scores = [s.score for s in scored]
     return Text(f"90-day score trend: {scores[0]} on {scored[0].date:%b %d} → {scores[-1]} "
                 f"today · low {min(scores)}, high {max(scores)}")
@@ -230,8 +229,8 @@ class AccountScreen(Screen):
             with TabPane("Onboarding", id="onboarding"):
                 yield Static("", id="ttfv")
                 yield RowTable(
-                    [Column("Milestone / checklist", 0, min_width=30), Column("Status", 10),
-                     Column("Due", 26), Column("Data", 0, min_width=16)],
+                    [Column("Milestone / checklist", 0, min_width=30, ratio=3),
+                     Column("Status", 8), Column("Due", 30), Column("Data", 0, min_width=16)],
                     self._milestone_cells, key=_milestone_key, id="milestones",
                     empty_text="No onboarding milestones: the account is past onboarding.")
             with TabPane("Success plan", id="plan"):
@@ -248,7 +247,7 @@ class AccountScreen(Screen):
                     self._timeline_cells, key=id, id="timeline-table",
                     empty_text="No touchpoints or notes yet. t logs one, n adds a note.")
         yield WorkStatus()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -340,12 +339,14 @@ class AccountScreen(Screen):
                 due = Text(f"done {m.done_on.isoformat()}" if m.done_on else "done")
             elif m.overdue:
                 status = Text("OVERDUE", style="bold red")
-                due = Text(f"due {m.due.isoformat()} ", style="red")
+                due = Text(f"{m.due.isoformat()} (", style="red")
                 due.append_text(due_text(m.due, as_of, True))
+                due.append(")", style="red")
             else:
                 status = Text("open")
-                due = Text(f"due {m.due.isoformat()} ")
+                due = Text(f"{m.due.isoformat()} (")
                 due.append_text(due_text(m.due, as_of))
+                due.append(")")
             window = f"days {m.window[0]}–{m.window[1]}"
             return [Text(m.name, style="bold"), status, due, Text(window, style="dim")]
         mark = Text(f"  {tick(item.done)} ", style="green" if item.done else "")

@@ -30,9 +30,10 @@ SORTS: list[tuple[str, Callable[[AccountRow], object]]] = [
 ]
 
 COLUMNS = [
-    Column("Account", 0, min_width=22), Column("Tier", 10), Column("ARR", 8, "right"),
+    Column("Account", 0, min_width=22, ratio=2), Column("Tier", 10), Column("ARR", 8, "right"),
     Column("Score", 12), Column("Trend", 6), Column("Phase", 10),
-    Column("Renews", 7, "right"), Column("Next action", 0, min_width=20), Column("Due", 16),
+    Column("Renews", 7, "right"), Column("Next action", 0, min_width=20, ratio=3),
+    Column("Due", 15),
 ]
 
 
@@ -73,7 +74,7 @@ class AccountsScreen(BookScreen):
                        key=lambda r: r.account_id, id="accounts",
                        empty_text="No account matches. Escape clears the filter.")
         yield WorkStatus()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

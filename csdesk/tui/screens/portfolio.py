@@ -81,7 +81,7 @@ def bands_text(book: BookView) -> Text:
     arr_total = book.top.total_arr or 1
     for band in BANDS:
         share = book.top.bands[band]
-        bar = "█" * round(30 * share.count / total)
+        bar = "█" * round(16 * share.count / total)
         text.append(f"{BAND_MARK[band]} {band.value:<8}", style=BAND_STYLE[band])
         text.append(f"{share.count:>6} accounts {share.count / total:>5.0%}  "
                     f"{money(share.arr):>7} ARR {share.arr / arr_total:>5.0%}  ")
@@ -129,7 +129,7 @@ class PortfolioScreen(BookScreen):
                 yield Static("", id="bands", classes="panel")
                 yield Static("", id="calibration", classes="panel")
         yield WorkStatus()
-        yield Footer()
+        yield Footer(compact=True)
 
     def show_book(self, book: BookView) -> None:
         if book.empty:
@@ -146,7 +146,8 @@ class PortfolioScreen(BookScreen):
         except ImportError:
             app.call_from_thread(
                 self._show, Text("Portfolio metrics come from the reviews service, "
-                                 "which this build does not have yet.", style="dim"), None)
+                                 "which this build does not have yet.", style="dim"),
+                Text("Calibration (§12) comes with the reviews service too.", style="dim"))
             return
         except Exception as exc:  # show, don't crash: the other screens still work
             app.call_from_thread(self._show, Text(f"Could not compute metrics: {exc}",

@@ -33,7 +33,7 @@ class RenewalsScreen(BookScreen):
         yield RowTable(COLUMNS, self._cells, key=lambda r: r.account_id, id="renewals",
                        empty_text=f"No renewals in the next {HORIZON_DAYS} days.")
         yield WorkStatus()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _cells(self, row: AccountRow) -> list[Text]:
         return [days_text(row.days_to_renewal), Text(row.renewal_date.isoformat()),

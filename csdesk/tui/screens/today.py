@@ -72,7 +72,7 @@ class TodayScreen(BookScreen):
             yield Static("", id="queue-detail")
         yield Static(EMPTY_BOOK, id="empty-book", markup=False)
         yield WorkStatus()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _cells(self, item: BriefItem):
         return [due_text(item.due, self.app.as_of, item.overdue), level_text(item.level),
