@@ -478,7 +478,7 @@ class _AccountGen:
 
     def touchpoints(self) -> None:
         rng, s, c = self.rng, self.story, self.cadence
-        history_start = max(self.start, self.days_ago(182))
+        history_start = max(self.start, self.days_ago(280))  # cadence before the score history
         # How long ago the last completed touchpoint was, by story (§2 engagement).
         last_done = {
             "thriving": rng.randint(1, max(2, c // 2)), "expanded": rng.randint(1, max(2, c // 2)),

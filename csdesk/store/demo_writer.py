@@ -10,9 +10,10 @@ import datetime as dt
 import sqlite_utils
 
 from csdesk.core.config import Rules
+from csdesk.core.models import AccountData, AccountStatus, ContactStatus, Outcome, Snapshot
 from csdesk.store.importer import TABLES, ImportPlan, plan_import, rows_source, write_rows
 from csdesk.store.schema import is_empty
-from csdesk.store.writes import transaction
+from csdesk.store.writes import transaction, write_snapshots
 
 
 class BookNotEmpty(Exception):
@@ -38,19 +39,66 @@ def _all_empty(db: sqlite_utils.Database) -> bool:
         db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == 0 for name in TABLES)
 
 
-def backfill_snapshots(desk, *, every_days: int = 7, history_days: int = 182) -> int | None:
-    """Score the demo book as of past days so trends, streaks and calibration have history (§2:
-    every scored day stores a snapshot). None when scoring is not available."""
+def backfill_snapshots(desk, *, history_days: int = 168, every_days: int | None = None
+                       ) -> int | None:
+    """Give the demo book a score history so trends, streaks and calibration have something
+    to read (§2: every scored day stores a snapshot); then assess today in full.
+
+    Past days are scored from one read of the book, each day seeing only what was known then
+    (`as_known_on`); a big book is scored fortnightly instead of weekly, which still leaves a
+    snapshot in every 80-100-day calibration window (§12). Returns the snapshots written, or
+    None when scoring is not available yet.
+    """
     try:
-        import csdesk.core.assess  # noqa: F401  (scoring lands separately; skip until it does)
+        from csdesk.core.health import score_health
     except ImportError:
         return None
-    from csdesk.service import Desk
+    from csdesk.store import queries
 
-    days = [desk.as_of - dt.timedelta(days=d)
-            for d in range(history_days, every_days - 1, -every_days)] + [desk.as_of]
-    total = 0
-    for day in days:
-        past = Desk(desk.db, desk.config, day)
-        total += sum(1 for a in past.assess_all() if a.health is not None)
-    return total
+    if every_days is None:
+        every_days = 7 if desk.db.execute("SELECT count(*) FROM accounts").fetchone()[0] <= 2000 \
+            else 14
+    rules = desk.rules
+    book = queries.load_book(desk.db, desk.as_of, usage_days=history_days + 40, history_days=0)
+    snapshots = []
+    for back in range(history_days, 0, -every_days):
+        day = desk.as_of - dt.timedelta(days=back)
+        for data in book:
+            then = as_known_on(data, day)
+            health = score_health(then, day, rules) if then is not None else None
+            if health is not None:
+                snapshots.append(Snapshot.model_construct(
+                    account_id=data.account.account_id, date=day, score=health.score,
+                    band=health.band, coverage=health.coverage,
+                    dimensions=dict(health.dimensions)))
+    write_snapshots(desk.db, snapshots)
+    today = [a for a in desk.assess_all() if a.health is not None]
+    return len(snapshots) + len(today)
+
+
+def as_known_on(data: AccountData, day: dt.date) -> AccountData | None:
+    """An account as it stood on a past day: None before its contract started; rows dated
+    later left out; a later departure or churn not yet happened; a ticket closed later still
+    open (mirrors what `queries.load_book` reads for that day)."""
+    if data.account.contract_start > day:
+        return None
+    update: dict = {}
+    if any(r.date > day for r in data.renewals):
+        update["renewals"] = tuple(r for r in data.renewals if r.date <= day)
+    if data.account.status == AccountStatus.churned and not any(
+            r.outcome == Outcome.churned for r in update.get("renewals", data.renewals)):
+        update["account"] = data.account.model_copy(update={"status": AccountStatus.active})
+    if any(c.departed_on and c.departed_on > day for c in data.contacts):
+        update["contacts"] = tuple(
+            c.model_copy(update={"status": ContactStatus.active, "departed_on": None})
+            if c.departed_on and c.departed_on > day else c for c in data.contacts)
+    if any(t.opened_on > day or t.closed_on and t.closed_on > day for t in data.tickets):
+        update["tickets"] = tuple(
+            t.model_copy(update={"closed_on": None, "csat": None})
+            if t.closed_on and t.closed_on > day else t
+            for t in data.tickets if t.opened_on <= day)
+    for name in ("usage", "nps", "touchpoints"):
+        rows = getattr(data, name)
+        if rows and rows[-1].date > day:  # ascending by date
+            update[name] = tuple(r for r in rows if r.date <= day)
+    return data.model_copy(update=update) if update else data

@@ -121,12 +121,29 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 def key_of(table: Table, row: tuple) -> tuple:
     """The natural key of a stored row (column order of `table.columns`), as SQL compares it."""
+    return _KEYS[table.name](row)
+
+
+def _key_function(table: Table):
     c = table.columns
     if table.name == "contacts":
-        email, name = row[c.index("email")], row[c.index("name")]
-        return (row[0], _ascii_lower(email) if email is not None else "~" + _ascii_lower(name))
-    return tuple("" if row[c.index(k)] is None and k in ("contact", "summary")
-                 else row[c.index(k)] for k in table.key)
+        e, n = c.index("email"), c.index("name")
+        return lambda row: (row[0], _ascii_lower(row[e]) if row[e] is not None
+                            else "~" + _ascii_lower(row[n]))
+    at = [c.index(k) for k in table.key]
+    nulls = [c.index(k) for k in table.key if k in ("contact", "summary")]  # coalesce(x, '')
+    if nulls:
+        return lambda row: tuple("" if row[i] is None and i in nulls else row[i] for i in at)
+    if len(at) == 1:
+        i = at[0]
+        return lambda row: (row[i],)
+    if len(at) == 2:
+        i, j = at
+        return lambda row: (row[i], row[j])
+    return lambda row: tuple(row[i] for i in at)
+
+
+_KEYS = {t.name: _key_function(t) for t in TABLES.values()}
 
 
 def _kind(annotation) -> str:
@@ -168,6 +185,8 @@ CHOICES: dict[tuple[str, str], dict[str, str]] = {
     (t.name, c): _choices(t.model.model_fields[c].annotation)
     for t in TABLES.values() for c in t.columns
 }
+
+assert all(tuple(t.model.model_fields) == t.columns for t in TABLES.values())
 
 KINDS: dict[str, dict[str, str]] = {
     t.name: {c: ("money" if c in MONEY_COLUMNS else _kind(t.model.model_fields[c].annotation))
@@ -223,7 +242,11 @@ class Source:
     label: str  # the file as the user named it
     table: str
     headers: list[str]  # as written in the file
-    rows: list[tuple[int, dict[str, object]]]  # (physical line, header -> cell)
+    rows: list[tuple[int, list]]  # (physical line, cells in header order; may be short)
+
+    def cell(self, cells: list, header: str):
+        i = self.headers.index(header)
+        return cells[i] if i < len(cells) else None
 
 
 _TABLE_WORDS = {**{t: t for t in TABLES}, "account": "accounts", "contact": "contacts",
@@ -297,11 +320,17 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
-    line = 1
     try:
-        for cells in reader:
-            rows.append((line, cells))
-            line = reader.line_num + 1
+        everything = list(reader)
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if len(everything) == lines:  # no cell spans lines: row i is on line i
+            rows = list(enumerate(everything, 1))
+        else:
+            reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+            line = 1
+            for cells in reader:
+                rows.append((line, cells))
+                line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(label, reader.line_num, "file", f"not readable as CSV ({exc})"))
     if not rows:
@@ -310,15 +339,20 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     (_, headers), body = rows[0], rows[1:]
     while body and _is_footer(body[-1][1]):
         body.pop()
+    width = len(headers)
     out = []
-    for line, cells in body:
-        if not any(c.strip() for c in cells):
+    for row in body:
+        cells = row[1]
+        if len(cells) != width:
+            if not "".join(cells).strip():
+                continue
+            if len(cells) > width and "".join(cells[width:]).strip():
+                problems.append(Problem(label, row[0], "row",
+                                        f"{len(cells)} cells but {width} headers"))
+                continue
+        elif not cells[0].strip() and not "".join(cells).strip():
             continue
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-            problems.append(Problem(label, line, "row",
-                                    f"{len(cells)} cells but {len(headers)} headers"))
-            continue
-        out.append((line, dict(zip(headers, cells))))
+        out.append(row)
     return Source(label, table, headers, out)
 
 
@@ -382,26 +416,74 @@ def read_json_book(text: str, label: str, problems: list[Problem],
         if name not in TABLES:
             notes.append(f"{label}: ignored {key!r} (not a table of the book)")
             continue
-        rows, headers = [], {}
+        objects, headers = [], {}
         for start, item in items:
             if not isinstance(item, dict):
                 problems.append(Problem(label, start, name, "expected an object (a row)"))
                 continue
-            rows.append((start, item))
+            objects.append((start, item))
             headers.update(dict.fromkeys(item))
-        sources.append(Source(label, name, list(headers), rows))
+        order = list(headers)
+        rows = [(start, [item.get(h) for h in order]) for start, item in objects]
+        sources.append(Source(label, name, order, rows))
     return sources
 
 
 # --- turning cells into model rows --------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    source: str
-    line: int
-    values: tuple  # stored values, in `Table.columns` order
-    given: frozenset[str]  # the columns the source had a value for
+# A read row: (source, line, stored values in `Table.columns` order, the columns the source
+# gave a value for). A plain tuple: the importer makes hundreds of thousands of them.
+Row = tuple[str, int, tuple, frozenset]
+
+
+_EMPTY = object()  # a cell with nothing in it: the column is not given
+_BAD = object()  # a cell that cannot be read; the row is read again, carefully, to say why
+
+
+def _converter(kind: str, column: str, choices: dict[str, str], dayfirst: bool):
+    """A fast reader for one column's cells (the importer's hot loop; see `_cell`)."""
+    def slow(raw):
+        if isinstance(raw, str) and not raw.strip():
+            return _EMPTY
+        return _cell(kind, column, raw, dayfirst, choices)
+
+    if kind in ("date", "money", "choice"):
+        cache: dict = {}  # exports repeat the same days, amounts and choices many times
+
+        def cached(raw):
+            try:
+                return cache[raw]
+            except (KeyError, TypeError):
+                pass
+            value = slow(raw)
+            if type(raw) is str:
+                cache[raw] = value
+            return value
+        return cached
+    if kind == "int":
+        def integer(raw):
+            if type(raw) is str:
+                try:
+                    return int(raw)
+                except ValueError:
+                    pass
+            return slow(raw)
+        return integer
+    if kind == "text" and column not in VERBATIM_COLUMNS:
+        def text(raw):
+            if type(raw) is str:
+                return raw.strip() or _EMPTY
+            return slow(raw)
+        return text
+    return slow
+
+
+def _storer(kind: str):
+    """How a validated attribute becomes a stored value (None: as it is)."""
+    return {"date": dt.date.isoformat, "datetime": dt.datetime.isoformat,
+            "choice": lambda v: v.value, "flags": db_value, "bool": int,
+            "object": db_value}.get(kind)
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
@@ -494,22 +576,20 @@ class _Reader:
             id_h = next((h for h in src.headers if lookup.get(_n(h)) == "account_id"), None)
             name_h = next((h for h in src.headers if lookup.get(_n(h)) == "name"), None)
             for _, cells in src.rows:
-                account_id = cells.get(id_h) if id_h else None
+                account_id = src.cell(cells, id_h) if id_h else None
                 if _empty(account_id):
                     continue
                 account_id = _cell("text", "account_id", account_id, False)
                 self.known_ids.add(account_id)
-                name = cells.get(name_h) if name_h else None
+                name = src.cell(cells, name_h) if name_h else None
                 if isinstance(name, str) and name.strip():
                     imported[account_id] = name.strip()
-        names = defaultdict(set)
-        for key, ids in self.book_names.items():
-            names[key].update(ids)
-        for account_id, name in imported.items():
-            for key in [k for k, ids in names.items() if account_id in ids]:
-                names[key].discard(account_id)  # renamed in this import
-            names[name.casefold()].add(account_id)
-        self.names = {k: sorted(v) for k, v in names.items() if v}
+        name_of = {account_id: key for key, ids in self.book_names.items() for account_id in ids}
+        name_of.update((account_id, name.casefold()) for account_id, name in imported.items())
+        names = defaultdict(list)
+        for account_id, key in name_of.items():
+            names[key].append(account_id)
+        self.names = {k: sorted(v) for k, v in names.items()}
 
     def read(self, src: Source) -> list[Row]:
         table = TABLES[src.table]
@@ -534,8 +614,11 @@ class _Reader:
                 present.add("name")
             if "account_name" in columns:
                 present.add("account_id")
-        required = [c for c, f in table.model.model_fields.items()
-                    if f.is_required() and c in table.columns]
+        fields = table.model.model_fields
+        required = [c for c, f in fields.items() if f.is_required() and c in table.columns]
+        # Required but may be null (a snapshot's score): an empty cell is the null.
+        nullable = {c: None for c in required if c in columns
+                    and type(None) in typing.get_args(fields[c].annotation)}
         missing = [c for c in required if c not in present]
         if missing and src.rows:
             for c in missing:
@@ -543,57 +626,145 @@ class _Reader:
             return []
 
         out: list[Row] = []
-        model = table.model
-        order = table.columns
-        dayfirst = self.dayfirst
         plain = [(c, h, kinds[c], CHOICES[src.table, c]) for c, h in columns.items()
                  if c in kinds]
-        for line, cells in src.rows:
-            values: dict[str, object] = {}
-            row_problems: list[Problem] = []
-            for column, header, kind, choices in plain:
-                raw = cells.get(header)
-                if _empty(raw):
+        body = src.rows
+        names = tuple(c for c, *_ in plain)
+        # Column by column: each distinct cell text is read once (exports repeat the same
+        # days, ids and counts thousands of times), then rows are zipped back together.
+        converted = [self._column(body, src.headers.index(h),
+                                  _converter(k, c, ch, self.dayfirst))
+                     for c, h, k, ch in plain]
+        conversions = [(i, _storer(kinds[c])) for i, c in enumerate(table.columns)
+                       if _storer(kinds[c]) is not None]
+        everything = frozenset(names) | frozenset(nullable)
+        validate = table.model.__pydantic_validator__.validate_python
+        known = self.known_ids
+        label = src.label
+        has_account = "account_id" in names
+        # The happy path first: a row whose cells all read, naming a known account, that the
+        # model accepts. Anything else is read again by `_row`, which says what is wrong.
+        clean = src.table != "contacts" and not any(
+            v is _BAD or v is _EMPTY for column in converted for v in column)
+        rows = zip(body, zip(*converted) if converted else ((),) * len(body))
+        for (line, cells), cells_read in rows:
+            if clean:
+                values = dict(zip(names, cells_read))
+                if nullable:
+                    values = nullable | values
+                if not has_account or values["account_id"] in known:
+                    try:
+                        record = validate(values)
+                    except ValidationError:
+                        pass
+                    else:
+                        stored = list(record.__dict__.values())
+                        for i, store in conversions:
+                            if stored[i] is not None:
+                                stored[i] = store(stored[i])
+                        out.append((label, line, tuple(stored), everything))
+                        continue
+            read = self._row(src, line, cells, cells_read, columns, plain, nullable, validate)
+            if read is not None:
+                values, record = read
+                out.append((label, line, self._stored(record, conversions),
+                            everything if len(values) == len(everything) else frozenset(values)))
+        return out
+
+    @staticmethod
+    def _stored(record: BaseModel, conversions) -> tuple:
+        stored = list(record.__dict__.values())  # model fields are in column order
+        for i, store in conversions:
+            if stored[i] is not None:
+                stored[i] = store(stored[i])
+        return tuple(stored)
+
+    def _row(self, src, line, cells, cells_read, columns, plain, nullable, validate):
+        """One row, carefully: its values and model, or None after noting every problem."""
+        names = [c for c, *_ in plain]
+        problems: list[Problem] = []
+        if any(v is _BAD for v in cells_read):
+            values, problems = self._careful(src, line, cells, plain, nullable)
+        else:
+            values = dict(nullable)
+            values.update((c, v) for c, v in zip(names, cells_read) if v is not _EMPTY)
+        if src.table == "contacts":
+            self._contact_extras(src, line, cells, columns, values, problems)
+        account_id = values.get("account_id")
+        if type(account_id) is str and account_id not in self.known_ids and account_id:
+            problems.append(Problem(src.label, line, columns.get("account_id", "account_id"),
+                                    f"unknown account {account_id!r} (not in the book "
+                                    "nor in this import)"))
+        record = None
+        try:
+            record = validate(values)
+        except ValidationError as exc:
+            said = {p.column for p in problems}
+            for err in exc.errors(include_url=False, include_context=False):
+                column = str(err["loc"][0]) if err["loc"] else "row"
+                header = columns.get(column, column)
+                if header not in said:
+                    problems.append(Problem(src.label, line, header, err["msg"]))
+                    said.add(header)
+        if problems:
+            self.problems += problems
+            return None
+        return values, record
+
+    @staticmethod
+    def _column(body, at: int, read) -> list:
+        """One column's cells read: values, `_EMPTY` for empty cells, `_BAD` for bad ones."""
+        raw = [cells[at] if at < len(cells) else None for _, cells in body]
+        try:
+            distinct = set(raw)
+        except TypeError:  # lists or objects in a JSON book
+            distinct = None
+        if distinct is not None and all(type(v) is str or v is None for v in distinct):
+            table = {}
+            for text in distinct:
+                if text is None or text == "":
+                    table[text] = _EMPTY
                     continue
                 try:
-                    values[column] = _cell(kind, column, raw, dayfirst, choices)
-                except ParseError as exc:
-                    row_problems.append(Problem(src.label, line, header, str(exc)))
-            if src.table == "contacts":
-                self._contact_extras(src, line, cells, columns, values, row_problems)
-            account_id = values.get("account_id")
-            if isinstance(account_id, str) and account_id and account_id not in self.known_ids:
-                row_problems.append(Problem(src.label, line, columns.get("account_id", "account_id"),
-                                            f"unknown account {account_id!r} (not in the book "
-                                            "nor in this import)"))
-            try:
-                record = model.model_validate(values)
-            except ValidationError as exc:
-                said = {p.column for p in row_problems}
-                for err in exc.errors(include_url=False, include_context=False):
-                    column = str(err["loc"][0]) if err["loc"] else "row"
-                    header = columns.get(column, column)
-                    if header not in said:
-                        row_problems.append(Problem(src.label, line, header, err["msg"]))
-                        said.add(header)
-                record = None
-            if row_problems:
-                self.problems += row_problems
+                    table[text] = read(text)
+                except ParseError:
+                    table[text] = _BAD
+            return list(map(table.__getitem__, raw))
+        out = []
+        for value in raw:
+            if value is None or value == "":
+                out.append(_EMPTY)
                 continue
-            out.append(Row(src.label, line,
-                           tuple(db_value(getattr(record, c)) for c in order),
-                           frozenset(values)))
+            try:
+                out.append(read(value))
+            except ParseError:
+                out.append(_BAD)
         return out
+
+    def _careful(self, src, line, cells, plain, nullable):
+        """A row with a bad cell: read every cell, collecting each problem."""
+        values: dict[str, object] = dict(nullable)
+        problems: list[Problem] = []
+        for column, header, kind, choices in plain:
+            raw = src.cell(cells, header)
+            if _empty(raw):
+                continue
+            try:
+                values[column] = _cell(kind, column, raw, self.dayfirst, choices)
+            except ParseError as exc:
+                problems.append(Problem(src.label, line, header, str(exc)))
+        return values, problems
 
     def _contact_extras(self, src, line, cells, columns, values, problems) -> None:
         """HubSpot and Salesforce shapes: First Name + Last Name, the account by its name."""
         if "name" not in values and ("first_name" in columns or "last_name" in columns):
-            parts = [cells.get(columns[c]) for c in ("first_name", "last_name") if c in columns]
+            parts = [src.cell(cells, columns[c]) for c in ("first_name", "last_name")
+                     if c in columns]
             name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
             if name:
                 values["name"] = name
         if "account_id" not in values and "account_name" in columns:
-            name = cells.get(columns["account_name"])
+            name = src.cell(cells, columns["account_name"])
             if isinstance(name, str) and name.strip():
                 ids = self.names.get(name.strip().casefold(), [])
                 if len(ids) == 1:
@@ -659,40 +830,43 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     new_accounts: list[tuple] = []
     for name, rows in by_table.items():
         table = TABLES[name]
+        key = _KEYS[name]
         latest: dict[tuple, Row] = {}
         for row in rows:
-            key = key_of(table, row.values)
-            earlier = latest.get(key)
+            k = key(row[2])
+            earlier = latest.get(k)
             if earlier is not None:
                 plan.duplicates.append(
-                    f"{row.source}:{row.line}: same {name} key as {earlier.source}:"
-                    f"{earlier.line} ({_show_key(key)}); the later row wins")
-            latest[key] = row
+                    f"{row[0]}:{row[1]}: same {name} key as {earlier[0]}:{earlier[1]} "
+                    f"({_show_key(k)}); the later row wins")
+            latest[k] = row
         existing = _existing(db, table)
         change = plan.changes.setdefault(name, TableChange())
         out = plan.writes.setdefault(name, [])
         given_all = frozenset(table.columns)
-        for key, row in latest.items():
-            before = existing.get(key)
+        inserted = updated = unchanged = 0
+        for k, (_, _, values, given) in latest.items():
+            before = existing.get(k)
             if before is None:
-                change.inserted += 1
-                out.append(row.values)
+                inserted += 1
+                out.append(values)
                 if name == "accounts":
-                    new_accounts.append(row.values)
+                    new_accounts.append(values)
+                continue
+            if not given >= given_all:  # keep what the file does not say
+                values = tuple(v if c in given or c in table.key else b
+                               for c, v, b in zip(table.columns, values, before))
+            if values == before:
+                unchanged += 1
             else:
-                if row.given >= given_all:
-                    merged = row.values
-                else:
-                    merged = tuple(v if c in row.given or c in table.key else b
-                                   for c, v, b in zip(table.columns, row.values, before))
-                if merged == before:
-                    change.unchanged += 1
-                else:
-                    change.updated += 1
-                    out.append(merged)
+                updated += 1
+                out.append(values)
+        change.inserted += inserted
+        change.updated += updated
+        change.unchanged += unchanged
 
     # §7: a new account gets its onboarding milestones, unless the import brings them.
-    brought = {r.values[0] for r in by_table.get("milestones", [])}
+    brought = {r[2][0] for r in by_table.get("milestones", [])}
     records = [rec for values in new_accounts if values[0] not in brought
                for rec in new_milestones(_account(values), as_of, rules)]
     if records:
@@ -760,7 +934,8 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_o
 def rows_source(label: str, table: str, rows: list[dict]) -> Source:
     """Rows already in memory (the demo generator's) as a source, numbered from 1."""
     headers = list(TABLES[table].columns)
-    return Source(label, table, headers, [(i, r) for i, r in enumerate(rows, 1)])
+    return Source(label, table, headers,
+                  [(i, [r.get(h) for h in headers]) for i, r in enumerate(rows, 1)])
 
 
 def format_report(plan: ImportPlan, *, dry_run: bool) -> Iterator[str]:
