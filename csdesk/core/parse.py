@@ -44,15 +44,18 @@ def _parse_date(text: str, dayfirst: bool) -> dt.date:
     if not any(c.isdigit() for c in text):
         raise ParseError(f"not a date: {text!r}")
     try:
-        parsed = _dateutil.parse(text, dayfirst=dayfirst, default=_NO_DEFAULT)
+        # Parsed against two different defaults: a part the text leaves out (the year, the
+        # day) shows up as a difference, and a date without it is refused, not guessed.
+        one = _dateutil.parse(text, dayfirst=dayfirst, default=_DEFAULTS[0])
+        two = _dateutil.parse(text, dayfirst=dayfirst, default=_DEFAULTS[1])
     except (ValueError, OverflowError, TypeError):
         raise ParseError(f"not a date: {text!r}") from None
-    if parsed.year == _NO_DEFAULT.year and str(_NO_DEFAULT.year) not in text:
-        raise ParseError(f"not a date (no year): {text!r}")
-    return parsed.date()
+    if one.date() != two.date():
+        raise ParseError(f"not a whole date (day, month and year): {text!r}")
+    return one.date()
 
 
-_NO_DEFAULT = dt.datetime(1, 1, 1)
+_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
 
 
 def parse_datetime(text: str, *, dayfirst: bool = False) -> dt.datetime:

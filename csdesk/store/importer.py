@@ -696,13 +696,16 @@ class _Reader:
                                     f"unknown account {account_id!r} (not in the book "
                                     "nor in this import)"))
         record = None
+        labels = dict(columns)
+        if "account_id" not in columns and "account_name" in columns:
+            labels["account_id"] = columns["account_name"]
         try:
             record = validate(values)
         except ValidationError as exc:
             said = {p.column for p in problems}
             for err in exc.errors(include_url=False, include_context=False):
                 column = str(err["loc"][0]) if err["loc"] else "row"
-                header = columns.get(column, column)
+                header = labels.get(column, column)
                 if header not in said:
                     problems.append(Problem(src.label, line, header, err["msg"]))
                     said.add(header)
