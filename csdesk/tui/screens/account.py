@@ -190,10 +190,10 @@ class AccountScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.back", "Back"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
-        Binding("right_square_bracket", "tab(1)", "Next tab"),
-        Binding("a", "add_contact", "Add stakeholder"),
+        Binding("right_square_bracket", "tab(1)", "Tab"),
+        Binding("a", "add_contact", "Add"),
         Binding("enter", "edit_contact", "Edit", show=False),
-        Binding("d", "depart", "Mark departed"),
+        Binding("d", "depart", "Departed"),
         Binding("space", "toggle", "Toggle"),
     ]
 
