@@ -43,6 +43,7 @@ from csdesk.core.parse import (
     ParseError,
     header_lookup,
     normalise_choice,
+    normalise_header,
     parse_date,
     parse_datetime,
     parse_money,
@@ -61,10 +62,6 @@ class Table:
     columns: tuple[str, ...]  # stored columns, in the order export writes them
     key: tuple[str, ...]  # the natural key (DATA_AND_CLI.md "Rules")
     conflict: str | None  # the SQL conflict target matching the unique index; None: insert only
-
-    @property
-    def label(self) -> str:
-        return self.name
 
 
 def _t(name, model, columns, key, conflict="") -> Table:
@@ -782,10 +779,7 @@ class _Reader:
                                             "give the account id"))
 
 
-def _n(header: str) -> str:
-    from csdesk.core.parse import normalise_header
-
-    return normalise_header(header)
+_n = normalise_header
 
 
 # --- planning and writing -----------------------------------------------------------------------
