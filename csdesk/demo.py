@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from csdesk.core.config import Rules
 from csdesk.core.models import Account, Milestone, Tier
-from csdesk.core.onboarding import new_milestones
+from csdesk.core.onboarding import CHECKLISTS, new_milestones
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 
 WEEKS_OF_USAGE = 26
@@ -677,8 +677,6 @@ class _AccountGen:
 
 # The checklist items a CSM ticks by hand, by milestone (§7); auto items come from usage.
 CHECKLIST_KEYS: dict[Milestone, tuple[str, ...]] = {
-    Milestone.M1: ("stakeholders_aligned", "technical_setup", "success_plan_signed"),
-    Milestone.M2: ("core_use_case_live", "demonstrates_unaided"),
-    Milestone.M3: ("secondary_use_case",),
-    Milestone.M4: ("goal_progressing", "ebr_scheduled", "expansion_documented"),
+    milestone: tuple(key for key, _text, auto in items if not auto)
+    for milestone, items in CHECKLISTS.items()
 }
