@@ -78,6 +78,7 @@ def load_book(
 
     accounts = [account_from_row(r) for r in _rows(
         db, f"SELECT * FROM accounts WHERE 1=1{where} ORDER BY name COLLATE NOCASE", params)]
+    accounts = _as_it_was(db, accounts, day, where, params)
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
     def group(table: str, rows: Iterable[tuple[str, object]]) -> None:
@@ -165,6 +166,30 @@ _TUPLE_FIELDS = (
     "contacts", "usage", "tickets", "nps", "touchpoints", "goals", "renewals", "milestones",
     "milestone_items", "save_plans", "history", "notes",
 )
+
+
+def _as_it_was(db: sqlite_utils.Database, accounts: list[Account], day: str, where: str,
+               params: list) -> list[Account]:
+    """Accounts as they stood on `day`: a renewal outcome logged after it has not happened yet.
+
+    Logging an outcome (§9) moves the account on (new ARR, next renewal date, churned), so for
+    an account with a later outcome, its ARR then was that outcome's `previous_arr`, the renewal
+    then ahead was that outcome's date, and it had not churned.
+    """
+    later = {a: (d, prev) for a, d, prev in db.execute(
+        f"SELECT account_id, min(date), previous_arr FROM renewals WHERE date > ?{where} "
+        f"GROUP BY account_id", [day, *params])}
+    if not later:
+        return accounts
+    out = []
+    for account in accounts:
+        if account.account_id in later:
+            date, previous_arr = later[account.account_id]
+            account = account.model_copy(update={
+                "renewal_date": _D(date), "status": "active",
+                "arr": account.arr if previous_arr is None else float(previous_arr)})
+        out.append(account)
+    return out
 
 
 def renewal_from_row(r: dict) -> Renewal:

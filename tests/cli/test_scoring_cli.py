@@ -25,7 +25,7 @@ def db_path(tmp_path):
         dict(account_id="A1", name="Acme", arr=50_000, contract_start="2025-01-01",
              renewal_date="2027-06-30", seats_licensed=100, term_months=12, status="active"),
         dict(account_id="B2", name="Beta", arr=8_000, contract_start="2025-01-01",
-             renewal_date="2026-09-01", seats_licensed=10, term_months=12, status="churned"),
+             renewal_date="2026-06-01", seats_licensed=10, term_months=12, status="churned"),
         dict(account_id="C3", name="Gamma", arr=150_000, contract_start="2027-01-01",
              renewal_date="2028-01-01", seats_licensed=50, term_months=12, status="active"),
     ])
@@ -43,7 +43,7 @@ def db_path(tmp_path):
         dict(account_id="A1", name="Ann Lee", role="champion", status="active"),
         dict(account_id="A1", name="Bo Chen", role="executive_sponsor", status="active"),
     ])
-    db["renewals"].insert(dict(account_id="B2", date="2026-09-01", outcome="churned",
+    db["renewals"].insert(dict(account_id="B2", date="2026-06-01", outcome="churned",
                                previous_arr=8_000, new_arr=0, reason="budget"))
     db.conn.close()
     return path
