@@ -92,9 +92,5 @@ def test_touchpoint_form(snap_compare, app):
     assert _snap(snap_compare, app, "t")
 
 
-def test_help(snap_compare, app):
-    assert _snap(snap_compare, app, "question_mark")
-
-
 def test_empty_book(snap_compare, empty_app):
     assert _snap(snap_compare, empty_app)
