@@ -135,7 +135,11 @@ def run(accounts: int, workdir: Path, fresh: bool) -> dict:
         ("account", ["account", first_id, "--json"]),
         ("qbr", ["qbr", first_id]),
     ]:
-        wall, rss, _ = _run(_csdesk(book, *args), env)
+        try:
+            wall, rss, _ = _run(_csdesk(book, *args), env)
+        except RuntimeError as exc:
+            results[name] = {"error": str(exc).splitlines()[-1][:100]}
+            continue
         results[name] = {"seconds": wall, "peak_rss_mb": rss, "x_baseline": wall / baseline}
 
     try:

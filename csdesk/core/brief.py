@@ -41,7 +41,7 @@ def renewal_items(a: Assessment, as_of: dt.date, rules: Rules) -> list[BriefItem
     level = AlertLevel.warning if at_risk else AlertLevel.info
     if days < 0:
         return [_item(a, ItemKind.renewal, AlertLevel.warning,
-                      f"Renewal date {date} passed {-days} days ago with no outcome logged",
+                      f"Renewal date {date} passed {-days} day{'' if days == -1 else 's'} ago with no outcome logged",
                       "Log the renewal outcome", date, True)]
     if in_renewal_window(days, rules) and not a.renewal_touchpoint_logged:
         return [_item(a, ItemKind.renewal, level,
