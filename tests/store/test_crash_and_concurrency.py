@@ -157,3 +157,35 @@ def test_a_writer_waits_for_a_long_transaction_instead_of_failing(book_path):
     db = open_book(book_path)
     assert {r[0] for r in db.execute("SELECT text FROM notes")} == {"held", "from cron"}
     db.conn.close()
+
+
+def test_kill_during_a_big_import_leaves_nothing_half_imported(tmp_path):
+    """An import is one transaction: killed mid-way, the book has all of it or none of it."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    n_accounts, weeks = 2000, 26
+    (folder / "accounts.csv").write_text(
+        "account_id,name,arr,contract_start,renewal_date\n" + "".join(
+            f"A{i},Company {i},{10_000 + i},2025-01-01,2027-01-01\n" for i in range(n_accounts)))
+    start = dt.date(2026, 5, 1)
+    (folder / "usage.csv").write_text("account_id,date,active_users,logins\n" + "".join(
+        f"A{i},{start + dt.timedelta(weeks=w)},{w},{w * 3}\n"
+        for i in range(n_accounts) for w in range(weeks)))
+    book = tmp_path / "book.db"
+    open_book(book).conn.close()
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, "-m", "csdesk", "--db", str(book), "import",
+                                 str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        if not finished:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert _integrity(book) == "ok"
+        db = open_book(book)
+        counts = (db.execute("SELECT count(*) FROM accounts").fetchone()[0],
+                  db.execute("SELECT count(*) FROM usage").fetchone()[0])
+        db.conn.close()
+        assert counts in {(0, 0), (n_accounts, n_accounts * weeks)}, counts
+        if finished or counts != (0, 0):
+            break
