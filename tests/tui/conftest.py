@@ -15,9 +15,6 @@ from csdesk.service import Desk
 from csdesk.tui.app import CsdeskApp
 from csdesk.tui.data import Workbench
 
-# Until the core engine lands, the workbench has nothing to show: skip rather than fail.
-pytest.importorskip("csdesk.core.assess", reason="csdesk.core.assess has not landed yet")
-
 AS_OF = dt.date(2026, 11, 23)
 SIZE = (140, 45)
 SEED = 7
@@ -40,8 +37,7 @@ def demo_book_file(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     rc = main(["demo", "--db", str(path), "--as-of", AS_OF.isoformat(), "--seed", str(SEED)])
-    if rc != 0:
-        pytest.skip("`csdesk demo` is not built yet")
+    assert rc == 0, "`csdesk demo` failed"
     return path
 
 

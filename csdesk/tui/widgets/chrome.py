@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar, Static
 
+from csdesk.core.text import printable
+
 
 class TitleBar(Static):
     """`csdesk · Today · as of 2026-11-23 · book.db`."""
@@ -22,8 +24,9 @@ class TitleBar(Static):
             self.screen_title = screen_title
         app = self.app
         where = getattr(app, "book_label", "")
-        self.update(f" csdesk · {self.screen_title} · as of {app.as_of.isoformat()}"
-                    + (f" · {where}" if where else ""))
+        # The title carries an account name and a file name: book text, shown, never obeyed.
+        self.update(printable(f" csdesk · {self.screen_title} · as of {app.as_of.isoformat()}"
+                              + (f" · {where}" if where else ""), single_line=True))
 
 
 class WorkStatus(Horizontal):
