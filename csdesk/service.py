@@ -45,18 +45,21 @@ class Desk:
     def assess_all(self, *, store: bool = True, progress: Progress | None = None
                    ) -> list[Assessment]:
         """Score and assess every account; store the day's snapshots (§2) unless told not to."""
-        from csdesk.core.assess import assess
+        from csdesk.core.assess import assess, recent_usage_days
 
-        book = self.load()
-        out = []
-        for i, data in enumerate(book):
-            out.append(assess(data, self.as_of, self.rules))
-            if progress and i % 500 == 0:
-                progress(i, len(book))
-        if progress:
-            progress(len(book), len(book))
-        if store:
-            self._store_conclusions(book, out)
+        rules, as_of = self.rules, self.as_of
+        with queries.gc_paused():  # a book of acyclic models: nothing for the collector to find
+            book = queries.load_book(self.db, as_of,
+                                     recent_usage_days=recent_usage_days(rules))
+            out = []
+            for i, data in enumerate(book):
+                out.append(assess(data, as_of, rules))
+                if progress and i % 500 == 0:
+                    progress(i, len(book))
+            if progress:
+                progress(len(book), len(book))
+            if store:
+                self._store_conclusions(book, out)
         return out
 
     def assess_account(self, account_id: str, *, store: bool = True

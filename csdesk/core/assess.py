@@ -36,6 +36,12 @@ def trend_delta(history: tuple[Snapshot, ...], health: HealthScore | None, as_of
     return None
 
 
+def recent_usage_days(rules: Rules) -> int:
+    """How far back usage is read by every rule but the onboarding checklist: the usage window
+    (§2 usage, §6 seats) and the weeks of logins compared for a decline (§5)."""
+    return max(rules.usage.window_days, 7 * (rules.signals.login_drop_weeks + 1) - 1)
+
+
 def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.date:
     """The last completed touchpoint (else the contract start) plus the tier cadence (§1)."""
     cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)

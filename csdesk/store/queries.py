@@ -6,10 +6,14 @@ a past day reproduces what was known then (PLAYBOOK_RULES.md, preamble).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
+import operator
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sqlite_utils
 
@@ -57,6 +61,76 @@ def load_accounts(db: sqlite_utils.Database) -> list[Account]:
     return [account_from_row(r) for r in _rows(db, "SELECT * FROM accounts ORDER BY name")]
 
 
+def built(cls):
+    """A fast constructor of `cls` taking every field positionally, in field order.
+
+    What `model_construct` makes for values already valid (csdesk wrote them), without its
+    per-field bookkeeping (aliases, defaults): the same `__dict__` in field order, all fields
+    set, no extras, no private state. The fields-set is shared by the instances of a class:
+    the models are frozen, and `model_copy` copies it before changing it.
+    """
+    fields = tuple(cls.model_fields)
+    assert not cls.__pydantic_post_init__ and cls.model_config.get("extra") != "allow"
+    assert cls.model_config.get("frozen") and all(f.isidentifier() for f in fields)
+    args = ", ".join(f"_{f}" for f in fields)
+    body = ", ".join(f"{f!r}: _{f}" for f in fields)
+    scope = {"new": object.__new__, "setattr_": object.__setattr__, "cls": cls,
+             "fields_set": set(fields)}
+    exec(  # noqa: S102 - a constructor generated from the model's own field names
+        f"def make({args}):\n"
+        f"    obj = new(cls)\n"
+        f"    setattr_(obj, '__dict__', {{{body}}})\n"
+        f"    setattr_(obj, '__pydantic_fields_set__', fields_set)\n"
+        f"    setattr_(obj, '__pydantic_extra__', None)\n"
+        f"    setattr_(obj, '__pydantic_private__', None)\n"
+        f"    return obj\n", scope)
+    make = scope["make"]
+    make.__qualname__ = f"built({cls.__name__})"
+    return make
+
+
+_account = built(Account)
+_contact = built(Contact)
+_usage = built(Usage)
+_ticket = built(Ticket)
+_nps = built(Nps)
+_touchpoint = built(Touchpoint)
+_goal = built(Goal)
+_milestone = built(MilestoneRecord)
+_milestone_item = built(MilestoneItem)
+_snapshot = built(Snapshot)
+_account_data = built(AccountData)
+
+
+def _grouped(rows: Iterable[tuple], make, into: dict[str, list] | None = None
+             ) -> dict[str, list]:
+    """Rows (account id first) as models, grouped by account, in the order read."""
+    out: dict[str, list] = {} if into is None else into
+    get = out.get
+    for row in rows:
+        group = get(row[0])
+        if group is None:
+            group = out[row[0]] = []
+        group.append(make(*row))
+    return out
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a whole book is built (and assessed).
+
+    Reading a book allocates hundreds of thousands of acyclic models; every collection the
+    allocations trigger would walk all of them again. Reference counting still frees them.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_book(
     db: sqlite_utils.Database,
     as_of: dt.date,
@@ -64,108 +138,170 @@ def load_book(
     account_ids: list[str] | None = None,
     usage_days: int = 120,
     history_days: int = 120,
+    recent_usage_days: int | None = None,
 ) -> list[AccountData]:
     """Every account (or those named) with the rows the rules need as of `as_of`.
 
     Usage and snapshot history are read for a window (`usage_days`, `history_days`) because no
-    rule looks further back; everything else is read whole, up to `as_of`.
+    rule looks further back; everything else is read whole, up to `as_of`. With
+    `recent_usage_days` (see `csdesk.core.assess.recent_usage_days`), accounts past onboarding
+    (no milestone records) get only that many days of usage: only the onboarding checklist
+    reads usage further back.
+
+    One query per table for the whole book, each row built straight into its model: the values
+    are already valid (csdesk wrote them), so no validation runs.
     """
+    with gc_paused():
+        return _load_book(db, as_of, account_ids, usage_days, history_days, recent_usage_days)
+
+
+def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
+               usage_days: int, history_days: int, recent_usage_days: int | None
+               ) -> list[AccountData]:
     day = as_of.isoformat()
     where, params = "", []
     if account_ids is not None:
         marks = ",".join("?" * len(account_ids))
         where, params = f" AND account_id IN ({marks})", list(account_ids)
+    D, day_or_none = _D, _day
 
-    accounts = [account_from_row(r) for r in _rows(
-        db, f"SELECT * FROM accounts WHERE 1=1{where} ORDER BY name COLLATE NOCASE", params)]
+    def q(sql: str, *args) -> sqlite3.Cursor:
+        return db.conn.execute(sql, [*args, *params])
+
+    make = _account
+    accounts = [make(a, n, float(arr), D(cs), D(rd), seats, term or 12, ind, own, st)
+                for a, n, arr, cs, rd, seats, term, ind, own, st in q(
+        "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
+        f"term_months, industry, owner, status FROM accounts WHERE 1=1{where} "
+        "ORDER BY name COLLATE NOCASE")]
     accounts = _as_it_was(db, accounts, day, where, params)
-    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
-    def group(table: str, rows: Iterable[tuple[str, object]]) -> None:
-        for account_id, model in rows:
-            groups[account_id][table].append(model)
-
-    group("contacts", ((r["account_id"], Contact.model_construct(
-        account_id=r["account_id"], name=r["name"], contact_id=r["contact_id"], title=r["title"],
-        email=r["email"], role=r["role"], status=r["status"], departed_on=_day(r["departed_on"]),
-        sentiment=r["sentiment"], success_definition=r["success_definition"],
-    )) for r in _rows(db, f"SELECT * FROM contacts WHERE 1=1{where} ORDER BY id", params)))
+    tables: dict[str, dict[str, list]] = {}
+    tables["contacts"] = _grouped((
+        (a, n, cid, t, e, role, st, day_or_none(dep), sen, sd)
+        for a, n, cid, t, e, role, st, dep, sen, sd in q(
+            "SELECT account_id, name, contact_id, title, email, role, status, departed_on, "
+            f"sentiment, success_definition FROM contacts WHERE 1=1{where} ORDER BY id")),
+        _contact)
 
     usage_from = (as_of - dt.timedelta(days=usage_days)).isoformat()
-    cur = db.execute(
-        f"SELECT account_id, date, active_users, logins FROM usage "
-        f"WHERE date > ? AND date <= ?{where} ORDER BY account_id, date",
-        [usage_from, day, *params])
-    group("usage", ((a, Usage.model_construct(account_id=a, date=_D(d), active_users=u, logins=lg))
-                    for a, d, u, lg in cur))
+    usage: dict[str, list] = {}
+    if recent_usage_days is not None and recent_usage_days < usage_days:
+        # Older rows only for accounts still onboarding, then everyone's recent rows.
+        recent_from = (as_of - dt.timedelta(days=recent_usage_days)).isoformat()
+        _grouped(((a, D(d), u, lg) for a, d, u, lg in q(
+            "SELECT account_id, date, active_users, logins FROM usage "
+            "WHERE account_id IN (SELECT account_id FROM milestones) "
+            f"AND date > ? AND date < ?{where} ORDER BY account_id, date",
+            usage_from, recent_from)), _usage, usage)
+        usage_from, op = recent_from, ">="
+    else:
+        op = ">"
+    tables["usage"] = _grouped(((a, D(d), u, lg) for a, d, u, lg in q(
+        "SELECT account_id, date, active_users, logins FROM usage "
+        f"WHERE date {op} ? AND date <= ?{where} ORDER BY date", usage_from, day)),
+        _usage, usage)
 
-    group("tickets", ((r["account_id"], Ticket.model_construct(
-        ticket_id=r["ticket_id"], account_id=r["account_id"], opened_on=_D(r["opened_on"]),
-        closed_on=(_day(r["closed_on"]) if r["closed_on"] and r["closed_on"][:10] <= day else None),
-        severity=r["severity"], csat=(r["csat"] if r["closed_on"] and r["closed_on"][:10] <= day
-                                      else None),
-    )) for r in _rows(db, f"SELECT * FROM tickets WHERE opened_on <= ?{where} ORDER BY opened_on",
-                      [day, *params])))
+    make = _ticket
+    tickets: dict[str, list] = {}
+    for tid, a, op_, cl, sev, cs in q(
+            "SELECT ticket_id, account_id, opened_on, closed_on, severity, csat FROM tickets "
+            f"WHERE opened_on <= ?{where} ORDER BY rowid", day):
+        closed = cl is not None and cl != "" and cl[:10] <= day
+        t = make(tid, a, D(op_), D(cl[:10]) if closed else None, sev, cs if closed else None)
+        group = tickets.get(a)
+        if group is None:
+            tickets[a] = [t]
+        else:
+            group.append(t)
+    tables["tickets"] = _sorted_by(tickets, "opened_on")
 
-    group("nps", ((r["account_id"], Nps.model_construct(
-        account_id=r["account_id"], date=_D(r["date"]), score=r["score"], contact=r["contact"],
-        comment=r["comment"],
-    )) for r in _rows(db, f"SELECT * FROM nps WHERE date <= ?{where} ORDER BY date, id",
-                      [day, *params])))
+    tables["nps"] = _grouped((
+        (a, D(d), sc, c, cm) for a, d, sc, c, cm in q(
+            "SELECT account_id, date, score, contact, comment FROM nps "
+            f"WHERE date <= ?{where} ORDER BY id", day)),
+        _nps)
+    tables["nps"] = _sorted_by(tables["nps"], "date")
 
-    group("touchpoints", ((r["account_id"], Touchpoint.model_construct(
-        account_id=r["account_id"], date=_D(r["date"]), kind=r["kind"], status=r["status"],
-        summary=r["summary"], flags=tuple(f for f in (r["flags"] or "").split(";") if f),
-    )) for r in _rows(db, f"SELECT * FROM touchpoints WHERE date <= ?{where} ORDER BY date, id",
-                      [day, *params])))
+    tables["touchpoints"] = _grouped((
+        (a, D(d), k, st, sm, tuple(f for f in fl.split(";") if f) if fl else ())
+        for a, d, k, st, sm, fl in q(
+            "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
+            f"WHERE date <= ?{where} ORDER BY id", day)),
+        _touchpoint)
+    tables["touchpoints"] = _sorted_by(tables["touchpoints"], "date")
 
-    group("goals", ((r["account_id"], Goal.model_construct(
-        account_id=r["account_id"], goal=r["goal"], target_date=_day(r["target_date"]),
-        status=r["status"], roi_note=r["roi_note"],
-    )) for r in _rows(db, f"SELECT * FROM goals WHERE 1=1{where} ORDER BY id", params)))
+    tables["goals"] = _grouped((
+        (a, g, day_or_none(td), st, roi) for a, g, td, st, roi in q(
+            "SELECT account_id, goal, target_date, status, roi_note FROM goals "
+            f"WHERE 1=1{where} ORDER BY id")),
+        _goal)
 
-    group("renewals", ((r["account_id"], renewal_from_row(r)) for r in _rows(
-        db, f"SELECT * FROM renewals WHERE date <= ?{where} ORDER BY date", [day, *params])))
+    tables["renewals"] = _by_account(renewal_from_row(r) for r in _rows(
+        db, f"SELECT * FROM renewals WHERE date <= ?{where} ORDER BY date", [day, *params]))
 
-    group("milestones", ((r["account_id"], MilestoneRecord.model_construct(
-        account_id=r["account_id"], milestone=r["milestone"], due=_D(r["due"]),
-        done_on=(_day(r["done_on"]) if r["done_on"] and r["done_on"][:10] <= day else None),
-    )) for r in _rows(db, f"SELECT * FROM milestones WHERE 1=1{where} ORDER BY milestone",
-                      params)))
+    tables["milestones"] = _grouped((
+        (a, m, D(due), day_or_none(done) if done and done[:10] <= day else None)
+        for a, m, due, done in q(
+            "SELECT account_id, milestone, due, done_on FROM milestones "
+            f"WHERE 1=1{where} ORDER BY milestone")),
+        _milestone)
 
-    group("milestone_items", ((r["account_id"], MilestoneItem.model_construct(
-        account_id=r["account_id"], milestone=r["milestone"], item=r["item"],
-        done_on=_D(r["done_on"]),
-    )) for r in _rows(db, f"SELECT * FROM milestone_items WHERE done_on <= ?{where}",
-                      [day, *params])))
+    tables["milestone_items"] = _grouped((
+        (a, m, i, D(done)) for a, m, i, done in q(
+            "SELECT account_id, milestone, item, done_on FROM milestone_items "
+            f"WHERE done_on <= ?{where}", day)),
+        _milestone_item)
 
-    group("save_plans", ((r["account_id"], save_plan_from_row(r)) for r in _rows(
+    tables["save_plans"] = _by_account(save_plan_from_row(r) for r in _rows(
         db, f"SELECT * FROM save_plans WHERE trigger_date <= ?{where} ORDER BY trigger_date",
-        [day, *params])))
+        [day, *params]))
 
     history_from = (as_of - dt.timedelta(days=history_days)).isoformat()
-    cur = db.execute(
-        f"SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
-        f"WHERE date >= ? AND date < ?{where} ORDER BY account_id, date",
-        [history_from, day, *params])
-    group("history", ((a, Snapshot.model_construct(
-        account_id=a, date=_D(d), score=s, band=b, coverage=c, dimensions=json.loads(dims),
-    )) for a, d, s, b, c, dims in cur))
+    loads = json.loads
+    tables["history"] = _grouped((
+        (a, D(d), s, b, c, loads(dims)) for a, d, s, b, c, dims in q(
+            "SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
+            f"WHERE +date >= ? AND +date < ?{where} ORDER BY account_id, date",
+            history_from, day)),
+        _snapshot)
 
+    columns = [tables.get(name) or {} for name in _TUPLE_FIELDS]
+    make, empty = _account_data, ()
     out = []
     for account in accounts:
-        g = groups.get(account.account_id, {})
-        out.append(AccountData.model_construct(
-            account=account, **{k: tuple(v) for k, v in g.items()},
-            **{k: () for k in _TUPLE_FIELDS if k not in g},
-        ))
+        aid = account.account_id
+        out.append(make(account, *(
+            tuple(by[aid]) if aid in by else empty for by in columns)))
     return out
 
 
-_TUPLE_FIELDS = (
-    "contacts", "usage", "tickets", "nps", "touchpoints", "goals", "renewals", "milestones",
-    "milestone_items", "save_plans", "history", "notes",
-)
+def _sorted_by(groups: dict[str, list], field: str) -> dict[str, list]:
+    """Each account's rows in `field` order, ties in the order read (a stable sort, and only
+    where needed: rows are mostly logged in date order). Reading in rowid order and sorting
+    per account costs less than a sort of the whole table in SQLite."""
+    key = operator.attrgetter(field)
+    for rows in groups.values():
+        if len(rows) > 1:
+            prev = key(rows[0])
+            for row in rows:
+                cur = key(row)
+                if cur < prev:
+                    rows.sort(key=key)
+                    break
+                prev = cur
+    return groups
+
+
+def _by_account(models: Iterable) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for m in models:
+        out.setdefault(m.account_id, []).append(m)
+    return out
+
+
+# AccountData's fields after `account`, in order.
+_TUPLE_FIELDS = tuple(AccountData.model_fields)[1:]
 
 
 def _as_it_was(db: sqlite_utils.Database, accounts: list[Account], day: str, where: str,
