@@ -48,6 +48,7 @@ from csdesk.core.parse import (
     parse_datetime,
     parse_money,
 )
+from csdesk.store.queries import gc_paused
 from csdesk.store.writes import transaction
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -639,17 +640,22 @@ class _Reader:
         known = self.known_ids
         label = src.label
         has_account = "account_id" in names
-        # The happy path first: a row whose cells all read, naming a known account, that the
-        # model accepts. Anything else is read again by `_row`, which says what is wrong.
-        clean = src.table != "contacts" and not any(
-            v is _BAD or v is _EMPTY for column in converted for v in column)
+        # The happy path first, row by row: a row whose cells all read (empty ones left out,
+        # as `_row` leaves them out), naming a known account, that the model accepts. Anything
+        # else is read again by `_row`, which says what is wrong.
+        fast = src.table != "contacts"
         rows = zip(body, zip(*converted) if converted else ((),) * len(body))
         for (line, cells), cells_read in rows:
-            if clean:
-                values = dict(zip(names, cells_read))
+            if fast and _BAD not in cells_read:
+                if _EMPTY in cells_read:
+                    values = {c: v for c, v in zip(names, cells_read) if v is not _EMPTY}
+                    given = None
+                else:
+                    values = dict(zip(names, cells_read))
+                    given = everything
                 if nullable:
                     values = nullable | values
-                if not has_account or values["account_id"] in known:
+                if not has_account or values.get("account_id") in known:
                     try:
                         record = validate(values)
                     except ValidationError:
@@ -659,7 +665,10 @@ class _Reader:
                         for i, store in conversions:
                             if stored[i] is not None:
                                 stored[i] = store(stored[i])
-                        out.append((label, line, tuple(stored), everything))
+                        if given is None:
+                            given = (everything if len(values) == len(everything)
+                                     else frozenset(values))
+                        out.append((label, line, tuple(stored), given))
                         continue
             read = self._row(src, line, cells, cells_read, columns, plain, nullable, validate)
             if read is not None:
@@ -920,11 +929,12 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_o
     """`csdesk import`: read, check, and (unless a dry run) write. Raises ImportRefused."""
     problems: list[Problem] = []
     notes: list[str] = []
-    sources = read_sources(paths, problems, notes)
-    plan = plan_import(db, sources, as_of=as_of, rules=rules, dayfirst=dayfirst,
-                       problems=problems, notes=notes)
-    if not dry_run:
-        write_plan(db, plan)
+    with gc_paused():  # hundreds of thousands of acyclic rows: nothing for the collector
+        sources = read_sources(paths, problems, notes)
+        plan = plan_import(db, sources, as_of=as_of, rules=rules, dayfirst=dayfirst,
+                           problems=problems, notes=notes)
+        if not dry_run:
+            write_plan(db, plan)
     return plan
 
 
