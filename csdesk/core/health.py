@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from fractions import Fraction
 from functools import lru_cache
 
@@ -78,8 +79,12 @@ def _stepped(value: Fraction, steps, floor: int) -> int:
 
 def latest_usage(data: AccountData, as_of: dt.date, rules: Rules) -> Usage | None:
     """The latest usage row dated within the usage window (seed: the last 30 days)."""
-    rows = [u for u in data.usage if within_last(u.date, as_of, rules.usage.window_days)]
-    return max(rows, key=lambda u: u.date) if rows else None
+    start = as_of - dt.timedelta(days=rules.usage.window_days)  # within_last, inlined
+    rows = [u for u in data.usage if start <= u.date <= as_of]
+    return max(rows, key=_date) if rows else None
+
+
+_date = operator.attrgetter("date")
 
 
 def seat_ratio(active_users: int, seats: int | None) -> Fraction | None:

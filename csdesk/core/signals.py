@@ -43,11 +43,13 @@ EXPANSION_FLAGS = {
 
 def weekly_logins(data: AccountData, as_of: dt.date, weeks: int) -> list[int | None]:
     """Logins per 7-day week ending at as_of, most recent first; None for a week without data."""
-    out: list[int | None] = []
-    for week in range(weeks):
-        rows = [u.logins for u in data.usage if u.logins is not None
-                and 7 * week <= (as_of - u.date).days < 7 * (week + 1)]
-        out.append(sum(rows) if rows else None)
+    out: list[int | None] = [None] * weeks
+    for u in data.usage:  # one pass, each row to its week
+        if u.logins is not None:
+            age = (as_of - u.date).days
+            if 0 <= age < 7 * weeks:
+                week = age // 7
+                out[week] = u.logins if out[week] is None else out[week] + u.logins
     return out
 
 
@@ -80,11 +82,11 @@ def leading_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str
                 and within_last(c.departed_on, as_of, s.departure_days)):
             out.append(f"{c.role.replace('_', ' ').capitalize()} {c.name} departed on "
                        f"{c.departed_on}")
-    tickets = tickets_in_window(data, as_of, rules.support.window_days)
-    csat = mean_csat(tickets, as_of, rules.support.window_days)
-    if ticket_spike(data, as_of, rules) and csat is not None \
-            and csat < exact(s.spike_csat_below):
-        out.append(f"Ticket spike with mean CSAT {float(csat):.1f}")
+    if ticket_spike(data, as_of, rules):  # the mean CSAT only matters with a spike
+        tickets = tickets_in_window(data, as_of, rules.support.window_days)
+        csat = mean_csat(tickets, as_of, rules.support.window_days)
+        if csat is not None and csat < exact(s.spike_csat_below):
+            out.append(f"Ticket spike with mean CSAT {float(csat):.1f}")
     days = days_to_renewal(data.account, as_of)
     if 0 <= days <= rules.renewals.window_days and not renewal_touchpoint_logged(data, as_of, rules):
         out.append(f"Renewal in {days} days and no renewal conversation logged")
@@ -105,14 +107,26 @@ def detractors(data: AccountData, as_of: dt.date, days: int) -> list[Nps]:
             if within_last(n.date, as_of, days) and nps_category(n.score) == "detractor"]
 
 
+def _latest_flagged(data: AccountData, as_of: dt.date, days: int) -> dict[str, dt.date]:
+    """The latest date each flag was logged in the last `days` days (one pass over touchpoints;
+    most carry no flag)."""
+    start = as_of - dt.timedelta(days=days)
+    latest: dict[str, dt.date] = {}
+    for t in data.touchpoints:
+        if t.flags and start <= t.date <= as_of:
+            for flag in t.flags:
+                if flag not in latest or t.date > latest[flag]:
+                    latest[flag] = t.date
+    return latest
+
+
 def lagging_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[str]:
     days = rules.signals.lagging_days
     out = []
+    latest = _latest_flagged(data, as_of, days)
     for flag, text in LAGGING_FLAGS.items():
-        dates = [t.date for t in data.touchpoints
-                 if flag in t.flags and within_last(t.date, as_of, days)]
-        if dates:
-            out.append(f"Customer {text} on {max(dates)}")
+        if flag in latest:
+            out.append(f"Customer {text} on {latest[flag]}")
     for n in detractors(data, as_of, days):
         who = f" from {n.contact}" if n.contact else ""
         out.append(f"NPS detractor response ({n.score}){who} on {n.date}")
@@ -127,11 +141,10 @@ def expansion_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[s
     if ratio is not None and ratio > exact(rules.expansion.seat_ratio_above):
         out.append(f"Seats {float(ratio):.0%} used ({row.active_users} of "
                    f"{data.account.seats_licensed})")
+    latest = _latest_flagged(data, as_of, rules.expansion.signal_days)
     for flag, text in EXPANSION_FLAGS.items():
-        dates = [t.date for t in data.touchpoints
-                 if flag in t.flags and within_last(t.date, as_of, rules.expansion.signal_days)]
-        if dates:
-            out.append(f"{text[0].upper()}{text[1:]} (logged {max(dates)})")
+        if flag in latest:
+            out.append(f"{text[0].upper()}{text[1:]} (logged {latest[flag]})")
     return out
 
 

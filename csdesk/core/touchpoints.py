@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 
 from csdesk.core.models import Touchpoint, TouchpointKind, TouchpointStatus
 
+_date = operator.attrgetter("date")
 _DONE = TouchpointStatus.completed
 _MISSED = TouchpointStatus.missed
 
@@ -24,7 +26,7 @@ def recent_missed_in_a_row(touchpoints: Sequence[Touchpoint], as_of: dt.date, co
     """§2/§5 seed: the `count` most recent touchpoints dated on or before as_of that were
     completed or missed are all missed (scheduled ones have not happened yet)."""
     recent = []
-    for t in sorted(touchpoints, key=lambda t: t.date, reverse=True):  # stable: same-day order kept
+    for t in sorted(touchpoints, key=_date, reverse=True):  # stable: same-day order kept
         if t.date <= as_of and t.status in (_DONE, _MISSED):
             recent.append(t)
             if len(recent) == count:
