@@ -1,0 +1,22 @@
+"""The benchmark runs end to end on a small book and reports every step (no timings asserted)."""
+
+import json
+import subprocess
+import sys
+
+
+def test_bench_reports_every_step(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "csdesk.bench", "--accounts", "200", "--dir", str(tmp_path),
+         "--fresh", "--json"],
+        capture_output=True, text=True, timeout=600, check=True)
+    report = json.loads(proc.stdout)
+    assert report["accounts"] == 200
+    results = report["results"]
+    for step in ("demo", "baseline_raw_read", "import", "score", "today", "account"):
+        assert "seconds" in results[step], step
+    assert results["import"]["usage_rows"] > 0
+    assert results["import"]["usage_rows_per_s"] > 0
+    assert results["score"]["x_baseline"] > 0
+    assert set(report["verdicts"]) >= {"score", "today", "import_usage_rows_per_s", "peak_rss_mb"}
+    assert (tmp_path / "bench-200.json").exists()
