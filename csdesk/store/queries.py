@@ -401,3 +401,22 @@ def resolve_account(db: sqlite_utils.Database, ref: str) -> Account:
     names = ", ".join(f"{r['name']} ({r['account_id']})" for r in rows[:10])
     more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
     raise AccountNotFound(f"{ref!r} matches {len(rows)} accounts: {names}{more}")
+
+
+def load_nps(db: sqlite_utils.Database) -> list[Nps]:
+    """Every NPS response (for portfolio NPS, §11)."""
+    return [Nps.model_construct(account_id=a, date=_D(d), score=s, contact=c, comment=m)
+            for a, d, s, c, m in db.execute(
+                "SELECT account_id, date, score, contact, comment FROM nps ORDER BY date, id")]
+
+
+def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date
+                     ) -> list[Touchpoint]:
+    """Touchpoints dated in [start, end) (for business-review completion, §11)."""
+    return [Touchpoint.model_construct(
+                account_id=a, date=_D(d), kind=k, status=s, summary=m,
+                flags=tuple(f for f in (fl or "").split(";") if f))
+            for a, d, k, s, m, fl in db.execute(
+                "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
+                "WHERE date >= ? AND date < ? ORDER BY date, id",
+                [start.isoformat(), end.isoformat()])]

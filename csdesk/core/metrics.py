@@ -1,0 +1,208 @@
+"""§11 Portfolio metrics for a period [start, end), each beside its seed target.
+
+Rates are fractions; a rate whose denominator is zero is None ("no data"), never 0 or 100%.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from csdesk.core.config import Rules
+from csdesk.core.models import (
+    Account,
+    Assessment,
+    Band,
+    Nps,
+    Outcome,
+    Renewal,
+    Touchpoint,
+    TouchpointKind,
+    TouchpointStatus,
+)
+from csdesk.core.tiers import review_cadence_days, tier_for
+
+
+class BandShare(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    count: int
+    arr: float
+
+
+class Metrics(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start: dt.date
+    end: dt.date
+    accounts_at_start: int
+    arr_at_start: float
+    expansion_arr: float
+    contraction_arr: float
+    churned_arr: float
+    churned_accounts: int
+    grr: float | None
+    nrr: float | None
+    logo_churn_rate: float | None
+    renewal_rate: float | None
+    renewals_in_period: int
+    nps: float | None  # -100..100
+    nps_respondents: int
+    bands: dict[str, BandShare]
+    median_time_to_first_value_days: float | None
+    review_completion_rate: float | None
+    reviews_due: int
+    reviews_completed: int
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def in_period(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    return start <= day < end
+
+
+def retention(accounts: Iterable[Account], renewals: Iterable[Renewal], start: dt.date,
+              end: dt.date) -> dict:
+    """GRR, NRR and logo churn over the accounts that existed at start (§11).
+
+    An account's ARR at start is the `previous_arr` of its first outcome in the period, else its
+    ARR now; expansion, contraction and churned ARR are the differences the period's outcomes
+    record (new - previous for an expansion, previous - new for a contraction, previous for churn).
+    """
+    by_account: dict[str, list[Renewal]] = {}
+    for r in sorted(renewals, key=lambda r: r.date):
+        if in_period(r.date, start, end):
+            by_account.setdefault(r.account_id, []).append(r)
+    at_start = [a for a in accounts if a.contract_start < start]
+    arr_start = expansion = contraction = churned = 0.0
+    churned_accounts = 0
+    for account in at_start:
+        outcomes = by_account.get(account.account_id, [])
+        first = outcomes[0] if outcomes else None
+        arr_start += (first.previous_arr if first and first.previous_arr is not None
+                      else account.arr)
+        for r in outcomes:
+            prev = r.previous_arr or 0.0
+            new = r.new_arr if r.new_arr is not None else prev
+            if r.outcome == Outcome.churned:
+                churned += prev
+                churned_accounts += 1
+            elif new > prev:
+                expansion += new - prev
+            elif new < prev:
+                contraction += prev - new
+    return {
+        "accounts_at_start": len(at_start), "arr_at_start": arr_start,
+        "expansion_arr": expansion, "contraction_arr": contraction, "churned_arr": churned,
+        "churned_accounts": churned_accounts,
+        "grr": _ratio(arr_start - contraction - churned, arr_start),
+        "nrr": _ratio(arr_start + expansion - contraction - churned, arr_start),
+        "logo_churn_rate": _ratio(churned_accounts, len(at_start)),
+    }
+
+
+def renewal_rate(renewals: Iterable[Renewal], start: dt.date, end: dt.date
+                 ) -> tuple[float | None, int]:
+    """Share of the period's renewal outcomes that renewed (renewed, expanded or contracted).
+
+    Our reading of "renewals closed on time": every logged outcome is a renewal that came due.
+    """
+    due = [r for r in renewals if in_period(r.date, start, end)]
+    kept = sum(1 for r in due if r.outcome != Outcome.churned)
+    return _ratio(kept, len(due)), len(due)
+
+
+def net_promoter_score(responses: Iterable[Nps], start: dt.date, end: dt.date
+                       ) -> tuple[float | None, int]:
+    """% promoters − % detractors over each contact's latest response in the period (§11).
+
+    A response without a contact counts as its own respondent (our choice: it cannot be matched).
+    """
+    latest: dict[tuple, Nps] = {}
+    for i, r in enumerate(sorted(responses, key=lambda r: r.date)):
+        if in_period(r.date, start, end):
+            key = (r.account_id, r.contact.lower()) if r.contact else ("", i)
+            latest[key] = r
+    n = len(latest)
+    if not n:
+        return None, 0
+    promoters = sum(1 for r in latest.values() if r.score >= 9)
+    detractors = sum(1 for r in latest.values() if r.score <= 6)
+    return (promoters - detractors) * 100 / n, n
+
+
+def band_distribution(assessments: Iterable[Assessment]) -> dict[str, BandShare]:
+    counts = {band.value: [0, 0.0] for band in Band}
+    for a in assessments:
+        if a.health is None:
+            continue
+        share = counts[str(a.health.band)]
+        share[0] += 1
+        share[1] += a.account.arr
+    return {band: BandShare(count=c, arr=arr) for band, (c, arr) in counts.items()}
+
+
+def median_time_to_first_value(assessments: Iterable[Assessment]) -> float | None:
+    days = [a.time_to_first_value_days for a in assessments
+            if a.time_to_first_value_days is not None]
+    return float(statistics.median(days)) if days else None
+
+
+def review_completion(accounts: Iterable[Account], touchpoints: Iterable[Touchpoint],
+                      start: dt.date, end: dt.date, rules: Rules) -> tuple[float | None, int, int]:
+    """Completed business reviews (qbr/ebr) ÷ reviews due in the period (§11, our reading).
+
+    Reviews due: for each account whose tier has a review cadence (§1), the whole cadences that
+    fit in the days it was a customer during the period. Completed reviews count per account up
+    to what was due, so an extra QBR cannot hide a missed one elsewhere.
+    """
+    done: dict[str, int] = {}
+    for t in touchpoints:
+        if (t.kind in (TouchpointKind.qbr, TouchpointKind.ebr)
+                and t.status == TouchpointStatus.completed and in_period(t.date, start, end)):
+            done[t.account_id] = done.get(t.account_id, 0) + 1
+    due_total = completed = 0
+    for account in accounts:
+        cadence = review_cadence_days(tier_for(account.arr, rules), rules)
+        if not cadence:
+            continue
+        first = max(start, account.contract_start)
+        due = max(0, (end - first).days) // cadence
+        due_total += due
+        completed += min(done.get(account.account_id, 0), due)
+    return _ratio(completed, due_total), due_total, completed
+
+
+def portfolio_metrics(accounts: list[Account], renewals: list[Renewal], nps: list[Nps],
+                      touchpoints: list[Touchpoint], assessments: list[Assessment],
+                      start: dt.date, end: dt.date, rules: Rules) -> Metrics:
+    kept, n_renewals = renewal_rate(renewals, start, end)
+    score, respondents = net_promoter_score(nps, start, end)
+    review_rate, due, completed = review_completion(
+        [a for a in accounts if a.status == "active" or any(
+            r.account_id == a.account_id and r.date >= start for r in renewals)],
+        touchpoints, start, end, rules)
+    return Metrics(
+        start=start, end=end, **retention(accounts, renewals, start, end),
+        renewal_rate=kept, renewals_in_period=n_renewals, nps=score, nps_respondents=respondents,
+        bands=band_distribution(assessments),
+        median_time_to_first_value_days=median_time_to_first_value(assessments),
+        review_completion_rate=review_rate, reviews_due=due, reviews_completed=completed,
+    )
+
+
+def targets(rules: Rules) -> dict[str, tuple[str, float]]:
+    """Seed targets (§11): metric -> (comparison, value)."""
+    t = rules.targets
+    return {"grr": (">", t.grr), "nrr": (">", t.nrr), "logo_churn_rate": ("<", t.logo_churn_rate),
+            "renewal_rate": (">", t.renewal_rate)}
+
+
+def meets(value: float | None, comparison: str, target: float) -> bool | None:
+    if value is None:
+        return None
+    return value > target if comparison == ">" else value < target

@@ -1,0 +1,43 @@
+"""Reviews and the portfolio over the book (store + core), shared by the CLI and the TUI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csdesk.core.calibration import Calibration, calibrate
+from csdesk.core.config import with_weights
+from csdesk.core.metrics import Metrics
+from csdesk.core.metrics import portfolio_metrics as compute_metrics
+from csdesk.core.qbr import render_qbr
+from csdesk.service import Desk
+from csdesk.store import queries
+
+
+def qbr_markdown(desk: Desk, account_id: str, qbr_date: dt.date) -> str:
+    """The QBR agenda (§10) for one account as Markdown."""
+    assessment, data = desk.assess_account(account_id)
+    return render_qbr(assessment, data, qbr_date, desk.rules, desk.config.csm_name)
+
+
+def portfolio_metrics(desk: Desk, start: dt.date, end: dt.date) -> Metrics:
+    """§11 metrics for [start, end), with the band mix of today's assessments."""
+    assessments = desk.assess_all()
+    return compute_metrics(
+        accounts=queries.load_accounts(desk.db), renewals=queries.load_renewals(desk.db),
+        nps=queries.load_nps(desk.db), touchpoints=queries.load_touchpoints(desk.db, start, end),
+        assessments=assessments, start=start, end=end, rules=desk.rules)
+
+
+def calibration(desk: Desk, weights: dict[str, int] | None = None) -> tuple[Calibration,
+                                                                          Calibration | None]:
+    """§12 over every renewal outcome in the book: the model as it scored then, and (when
+    `weights` are given) the same snapshots re-scored under them. ConfigError on bad weights."""
+    renewals = [r for r in queries.load_renewals(desk.db) if r.date <= desk.as_of]
+    earliest = min((r.date for r in renewals), default=desk.as_of)
+    history = queries.load_all_snapshots(
+        desk.db, since=earliest - dt.timedelta(days=desk.rules.calibration.window_days[1]))
+    current = calibrate(renewals, history, desk.rules)
+    if weights is None:
+        return current, None
+    rules = with_weights(desk.rules, weights)
+    return current, calibrate(renewals, history, rules, rules.weights.as_dict())

@@ -1,0 +1,117 @@
+"""`csdesk qbr`, `metrics` and `calibrate` end to end on real books."""
+
+import json
+import os
+import stat
+
+import pytest
+from markdown_it import MarkdownIt
+
+from csdesk.cli import main
+from csdesk.store.schema import open_book
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert main(["--db", str(path), "--as-of", DAY, "demo", "--accounts", "40"]) == 0
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_qbr_to_stdout_and_to_a_private_file(demo, capsys, tmp_path):
+    conn = open_book(demo)
+    account_id, name = conn.execute("SELECT account_id, name FROM accounts "
+                                    "WHERE status='active' ORDER BY name LIMIT 1").fetchone()
+    conn.conn.close()
+    code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "qbr", account_id,
+                       "--date", "2026-12-07")
+    assert code == 0
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    assert sum(t.type == "heading_open" and t.tag == "h1" for t in tokens) == 1
+    assert out.startswith(f"# QBR: ")
+    target = tmp_path / "qbr.md"
+    code, out2, _ = run(capsys, "--db", demo, "--as-of", DAY, "qbr", account_id,
+                        "--date", "2026-12-07", "-o", str(target))
+    assert code == 0 and str(target) in out2
+    assert target.read_text() == out
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["qbr", "nobody-at-all"], "no account matches"),
+    (["qbr", "A", "--date", "next week"], "--date"),
+    (["metrics", "--from", "2026-13-01"], "--from"),
+    (["metrics", "--from", "2026-06-01", "--to", "2026-01-01"], "must be before"),
+    (["calibrate", "--weights", "usage=50"], "sum to 100"),
+    (["calibrate", "--weights", "usage=35,speed=0"], "speed"),
+    (["calibrate", "--weights", "usage"], "name=integer"),
+])
+def test_refused_input_exits_2(demo, capsys, argv, message):
+    code, _, err = run(capsys, "--db", demo, "--as-of", DAY, *argv)
+    assert code == 2
+    assert message in err
+
+
+def test_metrics_json_contract(demo, capsys):
+    code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "metrics", "--json")
+    assert code == 0
+    got = json.loads(out)
+    assert {"from", "to", "grr", "nrr", "logo_churn_rate", "nps", "bands",
+            "median_time_to_first_value_days", "review_completion_rate"} <= set(got)
+    assert got["from"] == "2025-11-23" and got["to"] == DAY
+    assert set(got["bands"]) == {"green", "yellow", "red", "unknown"}
+    assert 0 <= got["grr"] <= 1 and got["nrr"] > 0
+    assert -100 <= got["nps"] <= 100
+
+
+def test_metrics_text_shows_targets(demo, capsys):
+    code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "metrics")
+    assert code == 0
+    assert "GRR" in out and "target > 90%" in out and "target > 110%" in out
+    assert "target < 5%" in out and "target > 95%" in out
+
+
+def test_calibrate_on_the_demo_history(demo, capsys):
+    code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "calibrate", "--json",
+                       "--weights", "usage=40,engagement=20,outcomes=20,support=10,relationship=10")
+    assert code == 0
+    got = json.loads(out)
+    assert got["current"]["n"] > 0, "the demo has renewal outcomes with scores before them"
+    c = got["current"]["confusion"]
+    assert c["tp"] + c["fp"] + c["tn"] + c["fn"] == got["current"]["n"]
+    assert got["alternative"]["weights"]["usage"] == 40
+    code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "calibrate")
+    assert code == 0 and "accuracy" in out and "target accuracy > 75%" in out
+
+
+def test_metrics_on_a_small_hand_built_book(tmp_path, capsys):
+    path = tmp_path / "b.db"
+    db = open_book(path)
+    db["accounts"].insert_all([
+        dict(account_id="A", name="A", arr=120_000, contract_start="2024-01-01",
+             renewal_date="2027-03-01", status="active"),
+        dict(account_id="B", name="B", arr=0, contract_start="2024-01-01",
+             renewal_date="2026-06-01", status="churned")])
+    db["renewals"].insert_all([
+        dict(account_id="A", date="2026-03-01", outcome="expanded", previous_arr=100_000,
+             new_arr=120_000),
+        dict(account_id="B", date="2026-06-01", outcome="churned", previous_arr=20_000,
+             new_arr=0)])
+    db.conn.close()
+    code, out, _ = run(capsys, "--db", str(path), "--as-of", DAY, "metrics", "--json",
+                       "--from", "2026-01-01", "--to", "2027-01-01")
+    assert code == 0
+    got = json.loads(out)
+    # start ARR 100k + 20k = 120k; expansion 20k; churn 20k
+    assert got["grr"] == pytest.approx(100_000 / 120_000)
+    assert got["nrr"] == pytest.approx(1.0)
+    assert got["logo_churn_rate"] == 0.5
+    assert got["renewal_rate"] == 0.5

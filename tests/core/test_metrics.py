@@ -1,0 +1,120 @@
+"""§11 portfolio metrics, hand-computed."""
+
+import datetime as dt
+
+import pytest
+
+from csdesk.core.metrics import (
+    meets,
+    net_promoter_score,
+    renewal_rate,
+    retention,
+    review_completion,
+    targets,
+)
+from csdesk.core.models import Account, Nps, Renewal, Touchpoint
+
+from .books import RULES
+
+START, END = dt.date(2026, 1, 1), dt.date(2027, 1, 1)
+
+
+def acct(aid, arr, start="2024-01-01", status="active"):
+    return Account(account_id=aid, name=aid, arr=arr, contract_start=start,
+                   renewal_date="2027-06-01", status=status)
+
+
+def outcome(aid, day, kind, prev, new):
+    return Renewal(account_id=aid, date=day, outcome=kind, previous_arr=prev, new_arr=new)
+
+
+def test_grr_nrr_logo_churn_with_expansion_contraction_and_churn_in_one_period():
+    accounts = [
+        acct("E", 120_000),   # expanded 100k -> 120k in the period: ARR at start 100k
+        acct("C", 30_000),    # contracted 40k -> 30k: ARR at start 40k
+        acct("X", 0, status="churned"),  # churned, previous 20k: ARR at start 20k
+        acct("S", 40_000),    # no outcome: ARR at start = ARR now, 40k
+        acct("N", 99_000, start="2026-03-01"),  # new in the period: not counted
+    ]
+    renewals = [
+        outcome("E", dt.date(2026, 3, 1), "expanded", 100_000, 120_000),
+        outcome("C", dt.date(2026, 5, 1), "contracted", 40_000, 30_000),
+        outcome("X", dt.date(2026, 7, 1), "churned", 20_000, 0),
+        outcome("S", dt.date(2025, 6, 1), "renewed", 40_000, 40_000),  # before the period
+    ]
+    r = retention(accounts, renewals, START, END)
+    # start ARR 100k + 40k + 20k + 40k = 200k; expansion 20k; contraction 10k; churn 20k
+    assert r["arr_at_start"] == 200_000 and r["accounts_at_start"] == 4
+    assert (r["expansion_arr"], r["contraction_arr"], r["churned_arr"]) == (20_000, 10_000, 20_000)
+    assert r["grr"] == pytest.approx((200_000 - 10_000 - 20_000) / 200_000)  # 0.85
+    assert r["nrr"] == pytest.approx((200_000 + 20_000 - 10_000 - 20_000) / 200_000)  # 0.95
+    assert r["logo_churn_rate"] == pytest.approx(1 / 4)
+
+
+def test_an_outcome_on_the_period_end_is_outside_it():
+    accounts = [acct("E", 120_000)]
+    renewals = [outcome("E", END, "expanded", 100_000, 120_000)]
+    r = retention(accounts, renewals, START, END)
+    assert (r["arr_at_start"], r["nrr"]) == (120_000, 1.0)
+
+
+def test_no_accounts_at_start_gives_no_rates():
+    r = retention([], [], START, END)
+    assert r["grr"] is None and r["nrr"] is None and r["logo_churn_rate"] is None
+
+
+def test_renewal_rate():
+    renewals = [outcome("A", dt.date(2026, 2, 1), "renewed", 1, 1),
+                outcome("B", dt.date(2026, 3, 1), "expanded", 1, 2),
+                outcome("C", dt.date(2026, 4, 1), "contracted", 2, 1),
+                outcome("D", dt.date(2026, 5, 1), "churned", 1, 0)]
+    assert renewal_rate(renewals, START, END) == (0.75, 4)
+    assert renewal_rate([], START, END) == (None, 0)
+
+
+def nps(aid, day, score, contact):
+    return Nps(account_id=aid, date=day, score=score, contact=contact)
+
+
+def test_nps_counts_each_contacts_latest_response():
+    responses = [
+        nps("A", dt.date(2026, 2, 1), 3, "ann@a.com"),   # superseded by her 10 below
+        nps("A", dt.date(2026, 9, 1), 10, "ANN@a.com"),  # promoter (same contact, any case)
+        nps("A", dt.date(2026, 3, 1), 8, "bo@a.com"),    # passive
+        nps("B", dt.date(2026, 4, 1), 2, "cy@b.com"),    # detractor
+        nps("B", dt.date(2026, 4, 1), 9, None),          # no contact: its own respondent
+        nps("B", dt.date(2025, 4, 1), 0, "old@b.com"),   # before the period
+    ]
+    score, n = net_promoter_score(responses, START, END)
+    # 4 respondents: promoters 2 (Ann 10, anonymous 9), detractors 1 (Cy) -> (2-1)/4 = +25
+    assert (score, n) == (25.0, 4)
+
+
+def test_nps_without_responses():
+    assert net_promoter_score([], START, END) == (None, 0)
+
+
+def test_review_completion_per_tier_cadence():
+    accounts = [acct("ENT", 200_000), acct("MID", 50_000), acct("SMB", 5_000)]
+    reviews = [Touchpoint(account_id="ENT", date=dt.date(2026, m, 10), kind="qbr")
+               for m in (2, 5, 8)]
+    reviews += [Touchpoint(account_id="MID", date=dt.date(2026, 6, 1), kind="ebr"),
+                Touchpoint(account_id="MID", date=dt.date(2026, 7, 1), kind="ebr"),
+                Touchpoint(account_id="MID", date=dt.date(2026, 8, 1), kind="ebr"),
+                Touchpoint(account_id="SMB", date=dt.date(2026, 6, 1), kind="qbr"),
+                Touchpoint(account_id="ENT", date=dt.date(2026, 9, 1), kind="qbr",
+                           status="missed")]
+    # 365 days: enterprise due 365 // 91 = 4 (3 held); mid-market 365 // 182 = 2 (3 held,
+    # counted as 2); smb has no review cadence. (3 + 2) / (4 + 2)
+    rate, due, done = review_completion(accounts, reviews, START, END, RULES)
+    assert (due, done) == (6, 5) and rate == pytest.approx(5 / 6)
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("grr", 0.90, False), ("grr", 0.91, True), ("nrr", 1.10, False), ("nrr", 1.11, True),
+    ("logo_churn_rate", 0.05, False), ("logo_churn_rate", 0.04, True),
+    ("renewal_rate", 0.96, True), ("grr", None, None),
+])
+def test_seed_targets(key, value, expected):
+    comparison, target = targets(RULES)[key]
+    assert meets(value, comparison, target) is expected
