@@ -8,6 +8,7 @@ from csdesk.core.calibration import Calibration, calibrate
 from csdesk.core.config import with_weights
 from csdesk.core.metrics import Metrics
 from csdesk.core.metrics import portfolio_metrics as compute_metrics
+from csdesk.core.models import Assessment
 from csdesk.core.qbr import render_qbr
 from csdesk.service import Desk
 from csdesk.store import queries
@@ -19,9 +20,12 @@ def qbr_markdown(desk: Desk, account_id: str, qbr_date: dt.date) -> str:
     return render_qbr(assessment, data, qbr_date, desk.rules, desk.config.csm_name)
 
 
-def portfolio_metrics(desk: Desk, start: dt.date, end: dt.date) -> Metrics:
-    """§11 metrics for [start, end), with the band mix of today's assessments."""
-    assessments = desk.assess_all()
+def portfolio_metrics(desk: Desk, start: dt.date, end: dt.date,
+                      assessments: list[Assessment] | None = None) -> Metrics:
+    """§11 metrics for [start, end), with the band mix of today's assessments (pass them when
+    they are at hand, as the workbench does, to spare a second scoring run)."""
+    if assessments is None:
+        assessments = desk.assess_all()
     return compute_metrics(
         accounts=queries.load_accounts(desk.db), renewals=queries.load_renewals(desk.db),
         nps=queries.load_nps(desk.db), touchpoints=queries.load_touchpoints(desk.db, start, end),

@@ -8,6 +8,7 @@ its lock serializes every use of the SQLite connection, so a save and a rescore 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from csdesk.core.models import (
     Snapshot,
     Touchpoint,
 )
+from csdesk.core.qbr import business_days_after
 from csdesk.service import Desk
 from csdesk.store import queries, writes
 
@@ -317,22 +319,23 @@ class Workbench:
         with self.lock:
             text = reviews_service.qbr_markdown(self.desk, account_id, qbr_date)
             name = self.desk.resolve(account_id).name
-        self.export_dir.mkdir(parents=True, exist_ok=True)
+        # Customer notes leave the book here: private like the book itself.
+        self.export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self.export_dir / f"qbr-{slug(name)}-{qbr_date.isoformat()}.md"
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         return path
 
-    def portfolio(self):
+    def portfolio(self, assessments: list[Assessment] | None = None):
         """(metrics for the last 12 months, calibration) from csdesk.reviews_service."""
         from csdesk import reviews_service
 
         start = self.as_of - relativedelta(months=12)
         with self.lock:
-            metrics = reviews_service.portfolio_metrics(self.desk, start, self.as_of)
-            try:
-                calibration = reviews_service.calibration(self.desk, None)
-            except TypeError:
-                calibration = reviews_service.calibration(self.desk)
+            metrics = reviews_service.portfolio_metrics(self.desk, start, self.as_of,
+                                                        assessments)
+            calibration, _ = reviews_service.calibration(self.desk, None)
         return metrics, calibration
 
     # --- the demo book ------------------------------------------------------------------------
@@ -381,14 +384,6 @@ def _timeline(touchpoints: list[Touchpoint], notes: list[Note]) -> list[Timeline
     entries += [TimelineEntry(n.created_at.date(), n.created_at.strftime("%Y-%m-%d %H:%M"),
                               "note", "", n.text) for n in notes]
     return sorted(entries, key=lambda e: (e.day, e.when), reverse=True)
-
-
-def business_days_after(day: dt.date, n: int) -> dt.date:
-    while n:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def slug(name: str) -> str:

@@ -361,3 +361,37 @@ async def test_log_a_renewal_outcome(app):
         assert row == ("renewed", before.arr, before.arr)
         after = app.book.assessments[account_id].account
         assert after.renewal_date > before.renewal_date  # moved on by a term
+
+
+async def test_export_the_qbr_agenda_from_today(demo_book, tmp_path):
+    import os
+    import stat
+
+    from .conftest import make_app
+
+    exports = tmp_path / "exports"
+    app = make_app(demo_book, export_dir=exports)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.book.brief[0]
+        await pilot.press("e")
+        await settle(pilot)
+    app.workbench.desk.close()
+    [path] = exports.glob("qbr-*.md")
+    text = path.read_text()
+    assert text.startswith("# QBR: ") and "| Time | Topic | Owner |" in text
+    assert first.name.split()[0] in text.splitlines()[0]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+async def test_portfolio_shows_metrics_beside_targets_and_calibration(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        import html
+
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+    assert "Gross revenue retention (GRR)" in shown and "> 90%" in shown
+    assert "Net revenue retention (NRR)" in shown and "> 110%" in shown
+    assert "renewals scored then" in shown and "accuracy" in shown

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
+from csdesk.core.calibration import Calibration
 from csdesk.tui.data import BANDS, BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
@@ -89,31 +90,29 @@ def bands_text(book: BookView) -> Text:
     return text
 
 
-def calibration_text(calibration: Any, target: float) -> Text:
-    data = as_dict(calibration)
+def calibration_text(calibration: Calibration, target: float) -> Text:
+    result = calibration.result
     text = Text()
-    text.append("Calibration: did red predict churn? (§12)\n", style="bold")
-    if not data:
+    text.append("Calibration: did red 80-100 days out predict churn? (§12)\n", style="bold")
+    if not result.n:
         text.append("No renewal outcomes with a score snapshot 80-100 days before yet.\n",
                     style="dim")
         return text
-    for key in ("outcomes", "n", "samples", "count"):
-        if key in data:
-            text.append(f"renewals scored: {data[key]}\n")
-            break
-    accuracy = data.get("accuracy")
-    if accuracy is not None:
-        text.append(f"accuracy {accuracy:.0%} ")
-        text.append("(seed target > 75%: " + ("met)" if accuracy > target else "not met)"),
-                    style="green" if accuracy > target else "red")
+    text.append(f"{result.n} renewals scored then "
+                f"(of {calibration.outcomes_total} outcomes in the book)\n")
+    if result.accuracy is not None:
+        met = result.accuracy > target
+        text.append(f"accuracy {result.accuracy:.0%} ")
+        text.append(f"(seed target > {target:.0%}: {'met' if met else 'not met'})",
+                    style="green" if met else "red")
         text.append("\n")
     for key in ("precision", "recall"):
-        if data.get(key) is not None:
-            text.append(f"{key} {data[key]:.0%}   ")
-    matrix = data.get("confusion") or data.get("confusion_matrix")
-    if matrix:
-        text.append("\nconfusion: " + ", ".join(f"{k} {v}" for k, v in as_dict(matrix).items()))
-    text.append("\n\nTry other weights from a shell: csdesk calibrate --weights usage=40,...",
+        value = getattr(result, key)
+        text.append(f"{key} {'—' if value is None else f'{value:.0%}'}   ")
+    text.append(f"\n\n{'':<14}churned  stayed\n")
+    text.append(f"{'red then':<14}{result.tp:>7}  {result.fp:>6}\n")
+    text.append(f"{'not red':<14}{result.fn:>7}  {result.tn:>6}\n")
+    text.append("\nTry other weights from a shell: csdesk calibrate --weights usage=40,...",
                 style="dim")
     return text
 
@@ -142,7 +141,9 @@ class PortfolioScreen(BookScreen):
     def load_metrics(self) -> None:
         app = self.app
         try:
-            metrics, calibration = app.workbench.portfolio()
+            book = app.book
+            metrics, calibration = app.workbench.portfolio(
+                list(book.assessments.values()) if book is not None else None)
         except ImportError:
             app.call_from_thread(
                 self._show, Text("Portfolio metrics come from the reviews service, "
