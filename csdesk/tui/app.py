@@ -25,6 +25,8 @@ from csdesk.tui.data import BookView, ContactLine, Workbench
 from csdesk.tui.forms import (
     ContactEdit,
     ContactForm,
+    ImportForm,
+    MessageScreen,
     NoteForm,
     RenewalEntry,
     RenewalForm,
@@ -128,6 +130,37 @@ class CsdeskApp(App):
             self.call_from_thread(self._failed, "Could not load the demo book", exc)
             return
         self.call_from_thread(self._loaded, book)
+
+    def action_import_book(self) -> None:
+        self.push_screen(ImportForm(), self._import_chosen)
+
+    def _import_chosen(self, path: str | None) -> None:
+        if path:
+            self.busy = (f"Importing {path}…", 0, 0)
+            self._import(path)
+
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
+    def _import(self, path: str) -> None:
+        from csdesk.store.importer import ImportRefused
+
+        try:
+            report = self.workbench.import_path(path)
+            book = self.workbench.load()
+        except ImportRefused as exc:
+            problems = [str(p) for p in exc.problems]
+            self.call_from_thread(self._show_import, f"Import refused, nothing written: "
+                                  f"{len(problems)} problem(s)", problems, None)
+            return
+        except Exception as exc:
+            self.call_from_thread(self._failed, "Import failed, nothing written", exc)
+            return
+        self.call_from_thread(self._show_import, "Imported", report, book)
+
+    def _show_import(self, title: str, lines: list[str], book: BookView | None) -> None:
+        self.busy = None
+        if book is not None:
+            self.book = book
+        self.push_screen(MessageScreen(title, lines))
 
     # --- navigation ---------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ ACTIONS = [
     ("Log a renewal outcome", "renewal_outcome", "for the highlighted account"),
     ("Rescore the book", "rescore", "score every account now (r)"),
     ("Load the demo book", "load_demo", "only on an empty book"),
+    ("Import CSV files or a JSON book…", "import_book", "a file or a folder; all or nothing"),
     ("Help: keys", "help", "every key (?)"),
     ("Quit", "quit", "everything is already saved (q)"),
 ]

@@ -340,6 +340,17 @@ class Workbench:
 
     # --- the demo book ------------------------------------------------------------------------
 
+    def import_path(self, path: str) -> list[str]:
+        """Import a CSV file, a folder of them, or a JSON book (all or nothing); the report.
+
+        Raises ImportRefused, listing every refused row, when anything is wrong."""
+        from csdesk.store.importer import format_report, import_paths
+
+        with self.lock:
+            plan = import_paths(self.desk.db, [path], as_of=self.as_of, rules=self.rules,
+                                dayfirst=False, dry_run=False)
+        return list(format_report(plan, dry_run=False))
+
     def load_demo(self, accounts: int = 60, seed: int = 7) -> None:
         """Write the demo book into this (empty) book, through `csdesk demo` itself."""
         from csdesk.cli import main

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
@@ -333,3 +333,45 @@ class ConfirmForm(Form):
 
     def action_yes(self) -> None:
         self.dismiss(True)
+
+
+class ImportForm(Form):
+    """A file or folder to import (CSV files named by table, or a JSON book); Enter imports."""
+
+    BINDINGS = [Binding("enter", "save", "Import", priority=True)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="import-form"):
+            yield Static("Import into this book", classes="form-title")
+            yield CompactInput(placeholder="a CSV file, a folder of them, or a JSON book",
+                               id="import-path")
+            yield Label("", id="form-problem")
+            yield Static("Enter imports (all or nothing) · Escape cancels", classes="form-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def action_save(self) -> None:
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self.problem("Give a file or a folder.")
+            return
+        self.dismiss(path)
+
+
+class MessageScreen(Form):
+    """Lines to read (an import report, every refused row); Enter or Escape closes."""
+
+    BINDINGS = [Binding("enter,escape", "cancel", "Close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="message"):
+            yield Static(Text(self.title_text, style="bold"), classes="form-title")
+            with VerticalScroll(id="message-lines"):
+                yield Static(Text(printable("\n".join(self.lines))))
+            yield Static("Enter or Escape closes", classes="form-help")

@@ -42,6 +42,7 @@ KEYS = [
     ]),
     ("The book", [
         ("r", "rescore every account now (runs in the background)"),
+        ("i", "import a CSV file, a folder of them, or a JSON book (Today; all or nothing)"),
         ("d", "on an empty book: load the demo book"),
         ("?", "this help"),
         ("q", "quit (everything is already saved)"),

@@ -395,3 +395,30 @@ async def test_portfolio_shows_metrics_beside_targets_and_calibration(app):
     assert "Gross revenue retention (GRR)" in shown and "> 90%" in shown
     assert "Net revenue retention (NRR)" in shown and "> 110%" in shown
     assert "renewals scored then" in shown and "accuracy" in shown
+
+
+async def test_import_from_the_workbench_all_or_nothing(empty_app, tmp_path):
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "Account ID,Account Name,ARR,Contract Start Date,Renewal Date\n"
+        "001A,Acme Corp,\"$120,000.00\",3/1/2025,3/1/2027\n"
+        "001B,Bolt Inc,45000,2025-06-01,2027-06-01\n")
+    bad = tmp_path / "accounts.csv"
+    bad.write_text("account_id,name,arr,contract_start,renewal_date\nX,Broken,lots,soon,never\n")
+    app = empty_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.book.empty
+        await pilot.press("i", *str(bad), "enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#message-lines Static").render())
+        assert "accounts.csv:2: arr" in shown and "accounts.csv:2: renewal_date" in shown
+        await pilot.press("escape")
+        assert app.book.empty  # nothing written
+        await pilot.press("i", *str(folder), "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(a.account.name for a in app.book.assessments.values()) == [
+            "Acme Corp", "Bolt Inc"]

@@ -26,7 +26,9 @@ Your book is empty: there are no accounts yet.
   d   load the demo book: 60 realistic accounts across every tier, phase and band,
       to try csdesk before your own data is in
 
-Or import your own book from a shell, then press r here to score it:
+  i   import your own book here: a CSV file, a folder of them, or a JSON book
+
+Or import from a shell, then press r here to score it:
 
   csdesk import accounts.csv contacts.csv usage.csv tickets.csv nps.csv touchpoints.csv
   csdesk import ./my-export-folder/       (CSV exports from Salesforce, HubSpot,
@@ -56,6 +58,7 @@ class TodayScreen(BookScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
         Binding("d", "load_demo", "Load the demo book"),
+        Binding("i", "app.import_book", "Import"),
     ]
 
     def compose(self) -> ComposeResult:
