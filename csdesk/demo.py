@@ -285,7 +285,22 @@ def generate(accounts: int, seed: int, as_of: dt.date, rules: Rules,
         gen.goals()
         gen.onboarding()
         gen.notes()
+        if gen.surprise_churn:
+            _end_at_churn(book, gen.account_id, gen.outcome_date)
     return book.tables
+
+
+def _end_at_churn(book: _Book, account_id: str, churned_on: dt.date) -> None:
+    """A churned customer has no activity after the day it left."""
+    for table, column in (("usage", "date"), ("touchpoints", "date"), ("nps", "date"),
+                          ("tickets", "opened_on"), ("notes", "created_at")):
+        book.tables[table] = [
+            r for r in book.tables[table]
+            if r["account_id"] != account_id or _day_of(r[column]) <= churned_on]
+
+
+def _day_of(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 class _AccountGen:
@@ -336,7 +351,12 @@ class _AccountGen:
             while (self.as_of - start).days < 200:
                 start -= relativedelta(months=12)
         self.start, self.renewal = start, renewal
-        status = "churned" if story == "churned" else "active"
+        # One healthy "renewed" account per book is lost to an acquisition instead: a churn the
+        # score could not see coming, so calibration (§12) shows a miss, not a perfect record.
+        self.surprise_churn = story == "renewed" and self.nth == 1
+        if self.surprise_churn:
+            self.renewal = renewal = self.outcome_date
+        status = "churned" if story == "churned" or self.surprise_churn else "active"
         if story in PAST_RENEWAL:
             self._past_renewal(arr)
             arr = self.current_arr
@@ -348,6 +368,8 @@ class _AccountGen:
 
     def _past_renewal(self, arr: float) -> None:
         rng, outcome = self.rng, PAST_RENEWAL[self.story]
+        if self.surprise_churn:
+            outcome = "churned"
         previous = arr
         row = dict(account_id=self.account_id, date=self.outcome_date, outcome=outcome,
                    previous_arr=previous)
@@ -360,6 +382,9 @@ class _AccountGen:
             row["reason"] = rng.choice(("Seat reduction after layoffs",
                                         "Dropped the analytics add-on"))
             row["preventable"] = False
+        elif self.surprise_churn:
+            row.update(new_arr=0.0, preventable=False, competitor=None,
+                       reason="Acquired; the new parent company standardised on its own vendor")
         else:
             reason, preventable, competitor = rng.choice(CHURN_REASONS)
             row.update(new_arr=0.0, reason=reason, preventable=preventable, competitor=competitor)
