@@ -289,4 +289,4 @@ def _statements(script: str) -> list[str]:
 
 
 def is_empty(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+    return db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is None

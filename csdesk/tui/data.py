@@ -33,7 +33,7 @@ from csdesk.core.models import (
 )
 from csdesk.core.qbr import business_days_after
 from csdesk.service import Desk
-from csdesk.store import queries, writes
+from csdesk.store import queries, schema, writes
 
 Progress = Callable[[int, int], None]
 
@@ -198,7 +198,7 @@ class Workbench:
 
     def is_empty(self) -> bool:
         with self.lock:
-            return self.desk.db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is None
+            return schema.is_empty(self.desk.db)
 
     def load(self, progress: Progress | None = None) -> BookView:
         """Score the whole book (storing today's snapshots, §2) and build the brief."""
