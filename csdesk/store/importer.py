@@ -23,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import functools
 import io
+import itertools
 import json
 import re
 import types
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from csdesk.core import models as m
 from csdesk.core.config import Rules
@@ -545,6 +547,22 @@ def _cell(kind: str, column: str, value, dayfirst: bool, choices: dict[str, str]
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _field_validator(table: str, column: str):
+    """One model field's own validation (its type and constraints), as the model runs it."""
+    info = TABLES[table].model.model_fields[column]
+    annotation = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata \
+        else info.annotation
+    return TypeAdapter(annotation).validate_python
+
+
+@functools.lru_cache(maxsize=None)
+def _stored_default(table: str, column: str):
+    """A column's default as the book stores it (what the model fills in for a missing cell)."""
+    return db_value(TABLES[table].model.model_fields[column].get_default(
+        call_default_factory=True))
+
+
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -628,6 +646,20 @@ class _Reader:
                  if c in kinds]
         body = src.rows
         names = tuple(c for c, *_ in plain)
+        fast_read = None
+        if src.table != "contacts" and not nullable:
+            fast_read = self._fast(src, table, plain)
+        if fast_read is not None:
+            out, slow = fast_read
+            if not slow:
+                return out
+            # Rows the column-wise pass could not vouch for are read row by row below, which
+            # says what is wrong (or, should one pass after all, keeps it in file order).
+            at = [i for i, _ in slow]
+            body = [row for _, row in slow]
+            fast_out = out
+            fast_index = self._fast_index
+            out = []
         # Column by column: each distinct cell text is read once (exports repeat the same
         # days, ids and counts thousands of times), then rows are zipped back together.
         converted = [self._column(body, src.headers.index(h),
@@ -675,7 +707,106 @@ class _Reader:
                 values, record = read
                 out.append((label, line, self._stored(record, conversions),
                             everything if len(values) == len(everything) else frozenset(values)))
+        if fast_read is not None and out:  # merge back in file order
+            lines = {row[0]: i for i, row in zip(at, body)}
+            merged = [(i, row) for i, row in zip(fast_index, fast_out)]
+            merged += [(lines[row[1]], row) for row in out]
+            merged.sort(key=lambda pair: pair[0])
+            out = [row for _, row in merged]
+        elif fast_read is not None:
+            out = fast_out
         return out
+
+    def _fast(self, src: Source, table: Table, plain) -> tuple[list[Row], list] | None:
+        """Column by column, each distinct cell text read *and validated* once.
+
+        The models have no cross-field validators, so a row whose every cell passes its
+        field's own validation (the same pydantic core schema the model uses) is a valid row.
+        Returns the rows vouched for and the (index, row) pairs that must be read row by row;
+        None when the source is not plain text (a JSON book's numbers and lists).
+        """
+        body = src.rows
+        n = len(body)
+        fields = table.model.model_fields
+        known = self.known_ids
+        stored_cols: dict[str, list] = {}
+        slow_rows: set[int] = set()
+        empties: dict[int, set[str]] = {}
+        for column, header, kind, choices in plain:
+            at = src.headers.index(header)
+            raw = [cells[at] if at < len(cells) else None for _, cells in body]
+            try:
+                distinct = set(raw)
+            except TypeError:  # lists or objects in a JSON book
+                return None
+            if not all(type(v) is str or v is None for v in distinct):
+                return None
+            read = _converter(kind, column, choices, self.dayfirst)
+            check = _field_validator(table.name, column)
+            store = _storer(kind)
+            required = fields[column].is_required()
+            default = None if required else _stored_default(table.name, column)
+            mapping: dict = {}
+            slow_texts: set = set()
+            empty_texts: set = set()
+            for text in distinct:
+                value = _EMPTY if text is None or text == "" else None
+                if value is None:
+                    try:
+                        value = read(text)
+                    except ParseError:
+                        value = _BAD
+                if value is _EMPTY:
+                    (slow_texts if required else empty_texts).add(text)
+                    mapping[text] = default
+                    continue
+                if value is _BAD or (column == "account_id" and value not in known):
+                    slow_texts.add(text)
+                    mapping[text] = None
+                    continue
+                try:
+                    value = check(value)
+                except ValidationError:
+                    slow_texts.add(text)
+                    mapping[text] = None
+                    continue
+                mapping[text] = store(value) if store is not None and value is not None \
+                    else value
+            stored_cols[column] = list(map(mapping.__getitem__, raw))
+            if slow_texts:
+                slow_rows.update(i for i, t in enumerate(raw) if t in slow_texts)
+            if empty_texts:
+                for i, t in enumerate(raw):
+                    if t in empty_texts:
+                        empties.setdefault(i, set()).add(column)
+        everything = frozenset(stored_cols)
+        parts = [stored_cols[c] if c in stored_cols
+                 else itertools.repeat(_stored_default(table.name, c), n)
+                 for c in table.columns]
+        label = src.label
+        givens: dict[frozenset, frozenset] = {}
+        out: list[Row] = []
+        index: list[int] = []
+        if not slow_rows and not empties:
+            out = [(label, line, values, everything)
+                   for (line, _), values in zip(body, zip(*parts))]
+            index = range(n)
+        else:
+            for i, ((line, _), values) in enumerate(zip(body, zip(*parts))):
+                if i in slow_rows:
+                    continue
+                gone = empties.get(i)
+                if gone is None:
+                    given = everything
+                else:
+                    key = frozenset(gone)
+                    given = givens.get(key)
+                    if given is None:
+                        given = givens[key] = everything - key
+                out.append((label, line, values, given))
+                index.append(i)
+        self._fast_index = index
+        return out, [(i, body[i]) for i in sorted(slow_rows)]
 
     @staticmethod
     def _stored(record: BaseModel, conversions) -> tuple:
