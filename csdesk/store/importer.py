@@ -647,7 +647,9 @@ class _Reader:
         body = src.rows
         names = tuple(c for c, *_ in plain)
         fast_read = None
-        if src.table != "contacts" and not nullable:
+        extras = src.table == "contacts" and bool(
+            {"first_name", "last_name", "account_name"} & set(columns))
+        if not extras and not nullable:
             fast_read = self._fast(src, table, plain)
         if fast_read is not None:
             out, slow = fast_read
@@ -968,20 +970,28 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     for name, rows in by_table.items():
         table = TABLES[name]
         key = _KEYS[name]
-        latest: dict[tuple, Row] = {}
-        for row in rows:
-            k = key(row[2])
-            earlier = latest.get(k)
-            if earlier is not None:
-                plan.duplicates.append(
-                    f"{row[0]}:{row[1]}: same {name} key as {earlier[0]}:{earlier[1]} "
-                    f"({_show_key(k)}); the later row wins")
-            latest[k] = row
+        latest: dict[tuple, Row] = dict(zip(map(key, [row[2] for row in rows]), rows))
+        if len(latest) != len(rows):  # some key repeats: say which rows, in file order
+            latest = {}
+            for row in rows:
+                k = key(row[2])
+                earlier = latest.get(k)
+                if earlier is not None:
+                    plan.duplicates.append(
+                        f"{row[0]}:{row[1]}: same {name} key as {earlier[0]}:{earlier[1]} "
+                        f"({_show_key(k)}); the later row wins")
+                latest[k] = row
         existing = _existing(db, table)
         change = plan.changes.setdefault(name, TableChange())
         out = plan.writes.setdefault(name, [])
         given_all = frozenset(table.columns)
         inserted = updated = unchanged = 0
+        if not existing:  # an empty table: every row is new
+            out.extend(row[2] for row in latest.values())
+            change.inserted += len(latest)
+            if name == "accounts":
+                new_accounts.extend(row[2] for row in latest.values())
+            continue
         for k, (_, _, values, given) in latest.items():
             before = existing.get(k)
             if before is None:
