@@ -321,7 +321,12 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
     try:
-        everything = list(reader)
+        # Exports repeat the same ids, days and counts thousands of times: one string each
+        # (a third of the memory a book's rows take).
+        memo: dict[str, str] = {}
+        same = memo.setdefault
+        everything = [[same(c, c) for c in cells] for cells in reader]
+        del memo
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if len(everything) == lines:  # no cell spans lines: row i is on line i
             rows = list(enumerate(everything, 1))
