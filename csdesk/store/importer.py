@@ -739,9 +739,15 @@ class _Reader:
         stored_cols: dict[str, list] = {}
         slow_rows: set[int] = set()
         empties: dict[int, set[str]] = {}
+        cell_lists = [cells for _, cells in body]
+        # Every row as wide as the header (a CSV file, usually): its columns in one transpose.
+        transposed = (list(zip(*cell_lists)) if cell_lists
+                      and set(map(len, cell_lists)) == {len(src.headers)} else None)
+        del cell_lists
         for column, header, kind, choices in plain:
             at = src.headers.index(header)
-            raw = [cells[at] if at < len(cells) else None for _, cells in body]
+            raw = (transposed[at] if transposed is not None
+                   else [cells[at] if at < len(cells) else None for _, cells in body])
             try:
                 distinct = set(raw)
             except TypeError:  # lists or objects in a JSON book
