@@ -15,6 +15,7 @@ from csdesk.core.calibration import Calibration, parse_weights
 from csdesk.core.config import ConfigError
 from csdesk.core.metrics import meets, targets
 from csdesk.core.qbr import business_days_after
+from csdesk.core.text import printable
 from csdesk.settings import parse_iso_day
 
 
@@ -44,7 +45,7 @@ def cmd_qbr(ctx: Context) -> int:
             fh.write(text)
     except OSError as exc:
         raise UserError(f"-o: cannot write {path}: {exc.strerror}") from None
-    print(f"Wrote the QBR agenda for {account.name} ({qbr_date}) to {path.resolve()}")
+    print(f"Wrote {printable(str(path), single_line=True)}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """§10 The QBR agenda (seed): sixty minutes, a prep checklist filled from the book, as Markdown.
 
 Pure: it takes the account's assessment and data and returns text. Everything that comes from
-the book goes through `md_text` / `md_cell`, so a `|`, `#`, `*` or `<tag>` in a goal or a name
+the book goes through `md_escape`, so a `|`, `#`, `*` or `<tag>` in a goal or a name
 cannot break a table, make a heading or emphasis, link, or inject HTML.
 """
 
@@ -32,24 +32,31 @@ AGENDA: tuple[tuple[str, str, str], ...] = (
     ("50–60", "Roadmap alignment and customer asks", "CSM + AE"),
 )
 
-# Book text is always placed after a prefix on one line ("| ", "  - "), so block syntax (#, -,
-# 1.) cannot start there; what remains is inline syntax: emphasis, code, links, tables, HTML.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Book text is always placed inline after a prefix on one line ("| ", "  - "). The seed's
+# Markdown punctuation is backslashed (CommonMark escapes any ASCII punctuation), plus `:` and
+# `@`, which splits `http://x`, `www.x` and `a@b.co` so GitHub's autolinker cannot link them.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\t\v\f]+\s*")
 
 
-def md_text(text: str | None) -> str:
-    """Book text made inert inline in Markdown: HTML entities for & < >, inline syntax
-    backslashed."""
+def md_escape(text: str | None) -> str:
+    """Book text made inert in Markdown, on one line (the one escaping function for book text).
+
+    Control characters made visible (`printable`); line breaks and tabs become one space, so a
+    value can never leave its table cell or list line; `&`, `<`, `>` become HTML entities, so no
+    HTML reaches the page; Markdown punctuation is backslashed, so nothing becomes a heading,
+    emphasis, code, a link, a list or a table column.
+    """
     if not text:
         return ""
-    shown = printable(text)
+    shown = _LINE_BREAKS.sub(" ", text).strip()
+    shown = printable(shown)
     shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", shown)
 
 
-def md_cell(text: str | None) -> str:
-    """`md_text` on one line, for a table cell or a list item."""
-    return md_text(" ".join((text or "").split()))
+# Older names, kept for callers: every one is `md_escape`.
+md_text = md_cell = md_escape
 
 
 def business_days_before(day: dt.date, n: int) -> dt.date:
@@ -70,9 +77,9 @@ def business_days_after(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def send_by_date(qbr_date: dt.date, rules: Rules) -> dt.date:
-    """§10: the agenda goes out 5 business days before the QBR (seed)."""
-    return business_days_before(qbr_date, rules.qbr.send_business_days_before)
+def send_by_date(qbr_date: dt.date, n: int = 5) -> dt.date:
+    """§10: the agenda goes out `n` business days (Mon–Fri) before the QBR (seed: 5)."""
+    return business_days_before(qbr_date, n)
 
 
 def health_trend(assessment: Assessment, history: tuple[Snapshot, ...], rules: Rules
@@ -97,22 +104,30 @@ def _score(s: Snapshot | None) -> str:
 
 
 def _people(data: AccountData, *roles: Role) -> list[str]:
-    return [f"{md_cell(c.name)}{', ' + md_cell(c.title) if c.title else ''}"
-            for c in data.contacts
-            if c.status == ContactStatus.active and c.role in roles]
+    """Active contacts in `roles` by name (title; role when several roles are asked for)."""
+    out = []
+    for c in data.contacts:
+        if c.status != ContactStatus.active or c.role not in roles:
+            continue
+        about = [md_escape(c.title)] if c.title else []
+        if len(roles) > 1:
+            about.append(str(c.role).replace("_", " "))
+        out.append(md_escape(c.name) + (f" ({', '.join(about)})" if about else ""))
+    return out
 
 
 def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rules: Rules,
                csm_name: str | None = None) -> str:
     """The agenda as Markdown (GitHub-flavoured: tables and task lists)."""
     account = assessment.account
-    name = md_cell(account.name)
+    name = md_escape(account.name)
     health = assessment.health
     band = Band(health.band) if health else Band.unknown
+    send_by = send_by_date(qbr_date, rules.qbr.send_business_days_before)
     lines: list[str] = [
         f"# QBR: {name}, {qbr_date.isoformat()}",
         "",
-        f"**Send this agenda by {send_by_date(qbr_date, rules).isoformat()}** "
+        f"**Send this agenda by {send_by.isoformat()}** "
         f"({rules.qbr.send_business_days_before} business days before the QBR).",
         "",
         "## Attendees",
@@ -124,7 +139,7 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
         f"- Champion: {'; '.join(champions) if champions else 'none mapped (find one)'}",
         f"- Economic buyer / executive sponsor: "
         f"{'; '.join(executives) if executives else 'none mapped (find one before the QBR)'}",
-        f"- CSM: {md_cell(csm_name) if csm_name else 'you'}",
+        f"- CSM: {md_escape(csm_name) if csm_name else 'you'}",
         "- Account executive (AE)",
         "",
         "## Agenda (60 minutes)",
@@ -143,7 +158,7 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
     roi.sort(key=lambda g: g.status != GoalStatus.achieved)
     if roi:
         lines.append("- [ ] Two quantified ROI data points:")
-        lines += [f"  - {md_cell(g.goal)}: {md_cell(g.roi_note)}" for g in roi[:2]]
+        lines += [f"  - {md_escape(g.goal)}: {md_escape(g.roi_note)}" for g in roi[:2]]
         if len(roi) == 1:
             lines.append("  - only one in the book: quantify a second result with the champion")
     else:
@@ -152,7 +167,7 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
     goals = list(data.goals)[:3]
     if goals:
         lines.append("- [ ] Three success-plan status updates:")
-        lines += [f"  - {md_cell(g.goal)}: {str(g.status).replace('_', ' ')}"
+        lines += [f"  - {md_escape(g.goal)}: {str(g.status).replace('_', ' ')}"
                   + (f" (target {g.target_date.isoformat()})" if g.target_date else "")
                   for g in goals]
     else:
@@ -160,17 +175,17 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
                      "agree 3–5 measurable goals")
     lines.append(f"- [ ] Renewal date: {account.renewal_date.isoformat()} "
                  f"({_countdown(assessment.days_to_renewal)})")
-    sponsor = executives[0] if executives else "the executive sponsor"
-    lines.append(f"- [ ] Brief {sponsor} before the QBR")
+    lines.append("- [ ] Executive sponsor briefed before the QBR: "
+                 + ("; ".join(executives) if executives else "none mapped; find one"))
     if assessment.alerts:
         lines.append("- [ ] Open alerts and risks:")
-        lines += [f"  - {a.level.upper()}: {md_cell(a.title)}" for a in assessment.alerts]
+        lines += [f"  - {a.level.upper()}: {md_escape(a.title)}" for a in assessment.alerts]
     else:
         lines.append("- [ ] Open alerts and risks: none open")
     if band == Band.green:
         opportunity = (assessment.signals.expansion[0] if assessment.signals.expansion
                        else "ask where else the team could use the product")
-        lines.append(f"- [ ] One expansion opportunity (health is green): {md_cell(opportunity)}")
+        lines.append(f"- [ ] One expansion opportunity (health is green): {md_escape(opportunity)}")
 
     lines += ["", "## Health breakdown", ""]
     if health is None:

@@ -7,11 +7,23 @@ from markdown_it import MarkdownIt
 
 from csdesk.core.assess import assess
 from csdesk.core.models import Contact, Goal, Snapshot
-from csdesk.core.qbr import AGENDA, business_days_after, md_cell, render_qbr, send_by_date
+from csdesk.core.qbr import (
+    AGENDA,
+    business_days_after,
+    business_days_before,
+    md_cell,
+    md_escape,
+    render_qbr,
+    send_by_date,
+)
 
 from .books import AS_OF, RULES, account, ago, book, touch, usage
 
-HOSTILE = "| # *x* <script>alert(1)</script> [a](http://x) `code` _u_ ~~s~~"
+HOSTILE = ("| # *x* <script>alert(1)</script> [a](http://x) `code` _u_ ~~s~~ {b} !+-.\n"
+           "# not a heading\n- not an item http://evil.example www.evil.example a@b.example "
+           "<img src=x onerror=alert(1)> &amp; \\*")
+# What the reader sees of HOSTILE: the same characters, line breaks as spaces.
+SEEN = " ".join(HOSTILE.split("\n"))
 
 
 @pytest.mark.parametrize("qbr, send_by", [
@@ -21,7 +33,21 @@ HOSTILE = "| # *x* <script>alert(1)</script> [a](http://x) `code` _u_ ~~s~~"
     (dt.date(2026, 12, 6), dt.date(2026, 11, 30)),   # a Sunday QBR: Fri, Thu, Wed, Tue, Mon
 ])
 def test_send_by_is_five_business_days_before(qbr, send_by):
-    assert send_by_date(qbr, RULES) == send_by
+    assert send_by_date(qbr, 5) == send_by
+    assert send_by_date(qbr) == send_by
+    assert send_by_date(qbr, RULES.qbr.send_business_days_before) == send_by
+
+
+@pytest.mark.parametrize("day, n, expected", [
+    (dt.date(2026, 11, 23), 1, dt.date(2026, 11, 20)),  # Monday, 1 back -> Friday
+    (dt.date(2026, 11, 22), 1, dt.date(2026, 11, 20)),  # Sunday -> Friday
+    (dt.date(2026, 11, 21), 1, dt.date(2026, 11, 20)),  # Saturday -> Friday
+    (dt.date(2026, 11, 23), 0, dt.date(2026, 11, 23)),
+    (dt.date(2026, 11, 25), 10, dt.date(2026, 11, 11)),  # two weekends crossed
+    (dt.date(2027, 1, 4), 5, dt.date(2026, 12, 28)),   # across the year end
+])
+def test_business_days_before_across_weekends(day, n, expected):
+    assert business_days_before(day, n) == expected == send_by_date(day, n)
 
 
 def test_default_qbr_date_is_ten_business_days_out():
@@ -107,7 +133,53 @@ def test_hostile_text_stays_inert():
     assert sum(1 for t in tokens if t.type == "table_open") == 2
     assert "<script>" not in text and "&lt;script&gt;" in text
     rendered = MarkdownIt("commonmark").enable("table").render(text)
-    assert "<script>" not in rendered and "<a " not in rendered
+    assert "<script>" not in rendered and "<a " not in rendered and "<img" not in rendered
+
+
+def _inline_text(token):
+    return "".join(c.content for c in token.children if c.type in ("text", "text_special"))
+
+
+def test_hostile_text_stays_on_its_own_line_and_reads_as_typed():
+    _, text = _render()
+    tokens = _tokens(text)
+    lines = [_inline_text(t) for t in tokens if t.type == "inline"]
+    # the champion's name and the hostile goal each stay inside their one list line
+    assert f"Champion: Ann {SEEN} (VP Ops)" in lines
+    assert any(line == f"{SEEN}: {SEEN}" for line in lines)  # ROI point: goal and its note
+    assert any(line == f"{SEEN}: on track" for line in lines)  # success-plan update
+    # GitHub autolinks bare URLs and e-mail addresses: with linkify on, still no link
+    gfm = MarkdownIt("gfm-like").parse(text)
+    kinds = {c.type for t in gfm for c in (t.children or [])} | {t.type for t in gfm}
+    assert not kinds & {"link_open", "html_inline", "html_block", "em_open", "s_open"}
+
+
+def test_escaped_text_cannot_break_a_table_cell():
+    table = f"| a | b |\n|---|---|\n| {md_escape(HOSTILE)} | {md_escape('x|y')} |\n"
+    tokens = MarkdownIt("gfm-like").parse(table)
+    cells = [t for t in tokens if t.type == "td_open"]
+    assert len(cells) == 2
+    body = [_inline_text(t) for t in tokens if t.type == "inline"][2:]
+    assert body == [SEEN, "x|y"]
+
+
+def test_md_escape_backslashes_every_markdown_punctuation_mark():
+    assert md_escape("\\`*_{}[]()#+-.!|~") == "".join("\\" + c for c in "\\`*_{}[]()#+-.!|~")
+    assert md_escape("a > b & c < d") == "a &gt; b &amp; c &lt; d"
+    assert md_escape("line one\r\n\tline two") == "line one line two"
+    assert md_escape("\x1b[31mred") == "\\\\x1b\\[31mred"  # control characters shown, inert
+    assert md_escape(None) == "" and md_escape("") == ""
+
+
+def test_fewer_than_two_roi_points_is_said_plainly():
+    assessment, data = _account()
+    one = data.model_copy(update={"goals": data.goals[:1] + data.goals[2:]})
+    text = render_qbr(assessment, one, dt.date(2026, 12, 7), RULES)
+    assert "only one in the book" in text
+    none = data.model_copy(update={"goals": ()})
+    text = render_qbr(assessment, none, dt.date(2026, 12, 7), RULES)
+    assert "Two quantified ROI data points: none in the book yet" in text
+    assert "no success plan in the book" in text
 
 
 def test_expansion_opportunity_only_when_green():
@@ -122,3 +194,12 @@ def test_expansion_opportunity_only_when_green():
 def test_md_cell_flattens_newlines_and_escapes():
     assert md_cell("a\nb | c") == "a b \\| c"
     assert md_cell("<b>&") == "&lt;b&gt;&amp;"
+
+
+def test_hostile_account_name_makes_one_heading_only():
+    _, text = _render(name=HOSTILE)
+    tokens = _tokens(text)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h2", "h2"]
+    title = tokens[[t.type for t in tokens].index("heading_open") + 1]
+    assert _inline_text(title) == f"QBR: {SEEN}, 2026-12-07"
+    assert text.count("\n# ") == 0 and text.startswith("# QBR: ")
