@@ -45,12 +45,14 @@ class Desk:
     def assess_all(self, *, store: bool = True, progress: Progress | None = None
                    ) -> list[Assessment]:
         """Score and assess every account; store the day's snapshots (§2) unless told not to."""
-        from csdesk.core.assess import assess, recent_usage_days
+        from csdesk.core.assess import TREND_DAYS, TREND_SLACK_DAYS, assess, recent_usage_days
+        from csdesk.core.config import DIMENSIONS
 
         rules, as_of = self.rules, self.as_of
         with queries.gc_paused():  # a book of acyclic models: nothing for the collector to find
             book = queries.load_book(self.db, as_of,
-                                     recent_usage_days=recent_usage_days(rules))
+                                     recent_usage_days=recent_usage_days(rules),
+                                     history_runs=(DIMENSIONS, TREND_DAYS, TREND_SLACK_DAYS))
             out = []
             for i, data in enumerate(book):
                 out.append(assess(data, as_of, rules))

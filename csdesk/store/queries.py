@@ -139,6 +139,7 @@ def load_book(
     usage_days: int = 120,
     history_days: int = 120,
     recent_usage_days: int | None = None,
+    history_runs: tuple[tuple[str, ...], int, int] | None = None,
 ) -> list[AccountData]:
     """Every account (or those named) with the rows the rules need as of `as_of`.
 
@@ -148,15 +149,24 @@ def load_book(
     (no milestone records) get only that many days of usage: only the onboarding checklist
     reads usage further back.
 
+    With `history_runs` = (dimension names, trend days, trend slack days), the snapshot history
+    keeps only what the run rules (`csdesk.core.timeline`) and the trend (`trend_delta`) read:
+    the first row, every row whose band or set of zero dimensions differs from the row before,
+    the last row, and the rows trend-days to trend+slack days old. A run read newest first
+    through those rows starts and stops on the same rows as through all of them (each run's
+    first row and the row before it are kept), so the conclusions are the same.
+
     One query per table for the whole book, each row built straight into its model: the values
     are already valid (csdesk wrote them), so no validation runs.
     """
     with gc_paused():
-        return _load_book(db, as_of, account_ids, usage_days, history_days, recent_usage_days)
+        return _load_book(db, as_of, account_ids, usage_days, history_days, recent_usage_days,
+                          history_runs)
 
 
 def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
-               usage_days: int, history_days: int, recent_usage_days: int | None
+               usage_days: int, history_days: int, recent_usage_days: int | None,
+               history_runs: tuple[tuple[str, ...], int, int] | None = None
                ) -> list[AccountData]:
     day = as_of.isoformat()
     where, params = "", []
@@ -258,13 +268,15 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         [day, *params]))
 
     history_from = (as_of - dt.timedelta(days=history_days)).isoformat()
-    loads = json.loads
-    tables["history"] = _grouped((
-        (a, D(d), s, b, c, loads(dims)) for a, d, s, b, c, dims in q(
-            "SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
-            f"WHERE +date >= ? AND +date < ?{where} ORDER BY account_id, date",
-            history_from, day)),
-        _snapshot)
+    rows = q("SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
+             f"WHERE +date >= ? AND +date < ?{where} ORDER BY account_id, date",
+             history_from, day)
+    if history_runs is None:
+        loads = json.loads
+        tables["history"] = _grouped(
+            ((a, D(d), s, b, c, loads(dims)) for a, d, s, b, c, dims in rows), _snapshot)
+    else:
+        tables["history"] = _run_boundaries(rows, as_of, *history_runs)
 
     columns = [tables.get(name) or {} for name in _TUPLE_FIELDS]
     make, empty = _account_data, ()
@@ -273,6 +285,48 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         aid = account.account_id
         out.append(make(account, *(
             tuple(by[aid]) if aid in by else empty for by in columns)))
+    return out
+
+
+def _run_boundaries(rows: Iterable[tuple], as_of: dt.date, names: tuple[str, ...],
+                    trend_days: int, slack_days: int) -> dict[str, list]:
+    """Snapshot rows (ordered by account, then date) as models, grouped by account, keeping
+    only the rows the run rules and the trend read (see `load_book`'s `history_runs`): each
+    account's first and last row, every row whose band or set of zero dimensions differs from
+    the row before, and the rows dated trend-days to trend+slack days before as_of."""
+    lo = (as_of - dt.timedelta(days=trend_days + slack_days)).isoformat()
+    hi = (as_of - dt.timedelta(days=trend_days)).isoformat()
+    D, loads, make = _D, json.loads, _snapshot
+    out: dict[str, list] = {}
+    group: list = []
+    prev_account = prev_band = prev_text = prev_zero = last = last_dims = None
+    last_kept = True
+
+    def built_last():
+        a, d, s, b, c, text = last
+        return make(a, D(d), s, b, c, loads(text) if last_dims is None else last_dims)
+
+    for row in rows:
+        a, d, s, b, c, text = row
+        if text == prev_text:
+            dims, zero = None, prev_zero  # the same dimensions: the same zeros
+        else:
+            dims = loads(text)
+            zero = [dims.get(name) == 0 for name in names]
+        if a != prev_account:
+            if not last_kept:
+                group.append(built_last())
+            group = out[a] = []
+            prev_account, keep = a, True
+        else:
+            keep = b != prev_band or zero != prev_zero or lo <= d <= hi
+        if keep:
+            group.append(make(a, D(d), s, b, c, loads(text) if dims is None else dims))
+        else:
+            last, last_dims = row, dims
+        last_kept, prev_band, prev_text, prev_zero = keep, b, text, zero
+    if not last_kept:
+        group.append(built_last())
     return out
 
 
