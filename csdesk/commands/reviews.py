@@ -94,6 +94,9 @@ def cmd_metrics(ctx: Context) -> int:
                                                                          target)]
         print(f"  {label:<14}{_pct(value):>8}   target {comparison} {target * 100:.0f}%   "
               f"{verdict}")
+    days = (end - start).days
+    if not 365 <= days <= 366:
+        print(f"  (the logo churn target is per year; this period is {days} days)")
     print(f"  {'NPS':<14}{_pct(m.nps, points=True):>8}   over {m.nps_respondents} respondents")
     ttfv = m.median_time_to_first_value_days
     print(f"  {'Time to value':<14}{'n/a' if ttfv is None else f'{ttfv:.0f} d':>8}   median, "

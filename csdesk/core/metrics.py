@@ -153,25 +153,41 @@ def median_time_to_first_value(assessments: Iterable[Assessment]) -> float | Non
 
 
 def review_completion(accounts: Iterable[Account], touchpoints: Iterable[Touchpoint],
-                      start: dt.date, end: dt.date, rules: Rules) -> tuple[float | None, int, int]:
+                      start: dt.date, end: dt.date, rules: Rules,
+                      renewals: Iterable[Renewal] = ()) -> tuple[float | None, int, int]:
     """Completed business reviews (qbr/ebr) ÷ reviews due in the period (§11, our reading).
 
-    Reviews due: for each account whose tier has a review cadence (§1), the whole cadences that
-    fit in the days it was a customer during the period. Completed reviews count per account up
-    to what was due, so an extra QBR cannot hide a missed one elsewhere.
+    Reviews due: for each account whose tier (by its ARR at the start of the period, as in
+    `retention`) has a review cadence (§1), the
+    whole cadences that fit in the days it was a customer during the period: from the later of
+    start and contract start to the earlier of end and a churn outcome in the period. Completed
+    reviews count per account up to what was due, so an extra QBR cannot hide a missed one
+    elsewhere, and the rate is at most 1.
     """
     done: dict[str, int] = {}
     for t in touchpoints:
         if (t.kind in (TouchpointKind.qbr, TouchpointKind.ebr)
                 and t.status == TouchpointStatus.completed and in_period(t.date, start, end)):
             done[t.account_id] = done.get(t.account_id, 0) + 1
+    churned_on: dict[str, dt.date] = {}
+    first_outcome: dict[str, Renewal] = {}
+    for r in sorted(renewals, key=lambda r: r.date):
+        if not in_period(r.date, start, end):
+            continue
+        first_outcome.setdefault(r.account_id, r)
+        if r.outcome == Outcome.churned:
+            churned_on.setdefault(r.account_id, r.date)
     due_total = completed = 0
     for account in accounts:
-        cadence = review_cadence_days(tier_for(account.arr, rules), rules)
+        first_r = first_outcome.get(account.account_id)
+        arr = (first_r.previous_arr if first_r and first_r.previous_arr is not None
+               else account.arr)
+        cadence = review_cadence_days(tier_for(arr, rules), rules)
         if not cadence:
             continue
         first = max(start, account.contract_start)
-        due = max(0, (end - first).days) // cadence
+        last = churned_on.get(account.account_id, end)
+        due = max(0, (last - first).days) // cadence
         due_total += due
         completed += min(done.get(account.account_id, 0), due)
     return _ratio(completed, due_total), due_total, completed
@@ -185,7 +201,7 @@ def portfolio_metrics(accounts: list[Account], renewals: list[Renewal], nps: lis
     review_rate, due, completed = review_completion(
         [a for a in accounts if a.status == "active" or any(
             r.account_id == a.account_id and r.date >= start for r in renewals)],
-        touchpoints, start, end, rules)
+        touchpoints, start, end, rules, renewals)
     return Metrics(
         start=start, end=end, **retention(accounts, renewals, start, end),
         renewal_rate=kept, renewals_in_period=n_renewals, nps=score, nps_respondents=respondents,

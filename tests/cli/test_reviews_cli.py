@@ -115,3 +115,60 @@ def test_metrics_on_a_small_hand_built_book(tmp_path, capsys):
     assert got["nrr"] == pytest.approx(1.0)
     assert got["logo_churn_rate"] == 0.5
     assert got["renewal_rate"] == 0.5
+
+
+HOSTILE = "| # *x* <script>alert(1)</script> [a](http://x)\n# heading?"
+
+
+def _hostile_book(tmp_path):
+    path = tmp_path / "h.db"
+    db = open_book(path)
+    db["accounts"].insert(dict(account_id="H1", name="Hostile *Co*", arr=150_000,
+                               contract_start="2024-01-01", renewal_date="2027-02-01",
+                               status="active", seats_licensed=50))
+    db["contacts"].insert(dict(account_id="H1", name="Eve " + HOSTILE, role="champion",
+                               status="active"))
+    db["goals"].insert(dict(account_id="H1", goal=HOSTILE, status="on_track",
+                            roi_note="Saved $40k | a year"))
+    db.conn.close()
+    return str(path)
+
+
+def test_qbr_of_a_hostile_book_end_to_end(tmp_path, capsys):
+    path = _hostile_book(tmp_path)
+    code, out, _ = run(capsys, "--db", path, "--as-of", DAY, "qbr", "hostile")
+    assert code == 0
+    tokens = MarkdownIt("gfm-like").parse(out)
+    heads = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens)
+             if t.type == "heading_open"]
+    assert heads[0] == ("h1", "QBR: Hostile \\*Co\\*, 2026-12-07")  # default: 10 business days
+    assert [tag for tag, _ in heads].count("h1") == 1
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+    assert not kinds & {"html_inline", "html_block", "link_open", "em_open"}
+    rows = sum(t.type == "tr_open" for t in tokens)
+    assert rows == (1 + 6) + (1 + 5)  # agenda and health breakdown, header + body rows
+    assert "Send this agenda by 2026-11-30" in out
+    assert "Expansion" not in out or "health is green" in out
+
+
+def test_metrics_on_a_small_book_and_an_empty_period(tmp_path, capsys):
+    path = _hostile_book(tmp_path)
+    code, _, err = run(capsys, "--db", path, "--as-of", DAY, "metrics", "--from", DAY,
+                       "--to", DAY)
+    assert code == 2 and "must be before" in err
+    code, out, _ = run(capsys, "--db", path, "--as-of", DAY, "metrics", "--json")
+    got = json.loads(out)
+    # one enterprise account, no outcomes, no NPS, no reviews held
+    assert (got["grr"], got["nrr"], got["logo_churn_rate"]) == (1.0, 1.0, 0.0)
+    assert got["renewal_rate"] is None and got["nps"] is None
+    assert got["review_completion_rate"] == 0.0
+    assert got["targets"]["grr"] == {"comparison": ">", "value": 0.9}
+
+
+def test_calibrate_on_a_book_without_history_reports_no_data(tmp_path, capsys):
+    path = _hostile_book(tmp_path)
+    code, out, _ = run(capsys, "--db", path, "--as-of", DAY, "calibrate", "--json")
+    assert code == 0
+    got = json.loads(out)
+    assert got["current"]["n"] == 0 and got["current"]["accuracy"] is None
+    assert got["alternative"] is None and got["target_accuracy"] == 0.75

@@ -7,6 +7,7 @@ import pytest
 from csdesk.core.metrics import (
     meets,
     net_promoter_score,
+    portfolio_metrics,
     renewal_rate,
     retention,
     review_completion,
@@ -118,3 +119,47 @@ def test_review_completion_per_tier_cadence():
 def test_seed_targets(key, value, expected):
     comparison, target = targets(RULES)[key]
     assert meets(value, comparison, target) is expected
+
+
+def test_review_completion_stops_counting_at_churn_and_uses_arr_at_start():
+    # churned mid-year: its ARR is 0 now, but it was enterprise (150k) at the start, and it was
+    # a customer for 181 days of the period: 181 // 91 = 1 review due, 1 held
+    accounts = [acct("X", 0, status="churned")]
+    renewals = [outcome("X", dt.date(2026, 7, 1), "churned", 150_000, 0)]
+    reviews = [Touchpoint(account_id="X", date=dt.date(2026, 3, 1), kind="qbr"),
+               Touchpoint(account_id="X", date=dt.date(2026, 5, 1), kind="ebr")]
+    assert review_completion(accounts, reviews, START, END, RULES, renewals) == (1.0, 1, 1)
+
+
+def test_review_completion_with_nothing_due_is_none():
+    # an enterprise account that started 30 days before the end: no whole cadence fits
+    accounts = [acct("NEW", 200_000, start="2026-12-02"), acct("SMB", 5_000)]
+    assert review_completion(accounts, [], START, END, RULES) == (None, 0, 0)
+
+
+def test_portfolio_metrics_end_to_end_with_zero_denominators():
+    m = portfolio_metrics([], [], [], [], [], START, END, RULES)
+    assert (m.grr, m.nrr, m.logo_churn_rate, m.renewal_rate, m.nps,
+            m.median_time_to_first_value_days, m.review_completion_rate) == (None,) * 7
+    assert {b: s.count for b, s in m.bands.items()} == {
+        "green": 0, "yellow": 0, "red": 0, "unknown": 0}
+
+
+def test_band_distribution_and_median_time_to_first_value():
+    from csdesk.core.assess import assess
+    from csdesk.core.metrics import band_distribution, median_time_to_first_value
+
+    from .books import AS_OF, account, book, touch, usage
+
+    green = assess(book(account(account_id="A1", arr=50_000), usage=(usage(3, 90),),
+                        touchpoints=(touch(5),)), AS_OF, RULES)
+    unknown = assess(book(account(account_id="A2", arr=7_000)), AS_OF, RULES)
+    assert green.health.band == "green" and unknown.health.band == "unknown"
+    bands = band_distribution([green, unknown])
+    assert (bands["green"].count, bands["green"].arr) == (1, 50_000)
+    assert (bands["unknown"].count, bands["unknown"].arr) == (1, 7_000)
+    assert (bands["red"].count, bands["yellow"].count) == (0, 0)
+    timed = [green.model_copy(update={"time_to_first_value_days": d}) for d in (20, 31, 25, 40)]
+    # median of 20, 25, 31, 40 = 28; accounts without M2 done do not count
+    assert median_time_to_first_value(timed + [unknown]) == 28.0
+    assert median_time_to_first_value([unknown]) is None
