@@ -138,9 +138,14 @@ def cmd_calibrate(ctx: Context) -> int:
     columns = [("current", current)] + ([("proposed", alternative)] if alternative else [])
     print(f"  {'':<12}" + "".join(f"{name:>24}" for name, _ in columns))
     print(f"  {'weights':<12}" + "".join(
+        f"{'/'.join(n[:3] for n in c.weights):>24}" for _, c in columns))
+    print(f"  {'':<12}" + "".join(
         f"{'/'.join(str(v) for v in c.weights.values()):>24}" for _, c in columns))
     for key in ("accuracy", "precision", "recall"):
         print(f"  {key:<12}" + "".join(f"{_pct(getattr(c.result, key)):>24}" for _, c in columns))
+    verdicts = {True: "meets", False: "misses", None: "no data"}
+    print(f"  {'vs target':<12}" + "".join(
+        f"{verdicts[meets(c.result.accuracy, '>', target)]:>24}" for _, c in columns))
     for key, label in (("tp", "red, churned"), ("fp", "red, stayed"), ("fn", "not red, churned"),
                        ("tn", "not red, stayed")):
         print(f"  {label:<18}" + "".join(

@@ -90,6 +90,8 @@ def test_calibrate_on_the_demo_history(demo, capsys):
     assert got["alternative"]["weights"]["usage"] == 40
     code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "calibrate")
     assert code == 0 and "accuracy" in out and "target accuracy > 75%" in out
+    verdict = "meets" if got["current"]["accuracy"] > 0.75 else "misses"
+    assert [line.split()[-1] for line in out.splitlines() if "vs target" in line] == [verdict]
 
 
 def test_metrics_on_a_small_hand_built_book(tmp_path, capsys):
