@@ -174,3 +174,43 @@ def test_calibrate_on_a_book_without_history_reports_no_data(tmp_path, capsys):
     got = json.loads(out)
     assert got["current"]["n"] == 0 and got["current"]["accuracy"] is None
     assert got["alternative"] is None and got["target_accuracy"] == 0.75
+
+
+def test_calibrate_reads_history_older_than_the_book_view(tmp_path, capsys):
+    """Snapshots from a year back (older than the 120 days load_book reads), hand-computed."""
+    path = tmp_path / "c.db"
+    db = open_book(path)
+    db["accounts"].insert_all([
+        dict(account_id=a, name=a, arr=50_000, contract_start="2024-01-01",
+             renewal_date="2027-03-01", status="churned" if a == "A" else "active")
+        for a in "ABCD"])
+    db["renewals"].insert_all([
+        dict(account_id="A", date="2026-03-01", outcome="churned", previous_arr=50_000,
+             new_arr=0),
+        dict(account_id="B", date="2026-03-01", outcome="renewed", previous_arr=50_000,
+             new_arr=50_000),
+        dict(account_id="C", date="2026-03-01", outcome="renewed", previous_arr=50_000,
+             new_arr=50_000),
+        dict(account_id="D", date="2026-12-01", outcome="renewed", previous_arr=50_000,
+             new_arr=50_000)])  # after as_of: not yet known
+    low_usage = json.dumps({"usage": 0, "engagement": 100, "outcomes": 100, "support": 100,
+                            "relationship": 100})
+    db["score_snapshots"].insert_all([
+        dict(account_id="A", date="2025-12-01", score=20, band="red", coverage=1.0,
+             dimensions=json.dumps({"usage": 0, "engagement": 0, "outcomes": 50,
+                                    "support": 50, "relationship": 0})),
+        dict(account_id="B", date="2025-12-01", score=65, band="yellow", coverage=1.0,
+             dimensions=low_usage),           # 90 days before
+        dict(account_id="C", date="2025-11-20", score=30, band="red", coverage=1.0,
+             dimensions=low_usage)])          # 101 days before: outside 80-100
+    db.conn.close()
+    code, out, _ = run(capsys, "--db", str(path), "--as-of", DAY, "calibrate", "--json",
+                       "--weights", "usage=80,engagement=5,outcomes=5,support=5,relationship=5")
+    assert code == 0
+    got = json.loads(out)
+    cur, alt = got["current"], got["alternative"]
+    assert (cur["outcomes_total"], cur["outcomes_without_snapshot"], cur["n"]) == (3, 1, 2)
+    assert cur["confusion"] == {"tp": 1, "fp": 0, "tn": 1, "fn": 0} and cur["accuracy"] == 1.0
+    # usage-heavy: B re-scores to (0*80 + 100*20)/100 = 20, red, but renewed -> a false alarm
+    assert alt["confusion"] == {"tp": 1, "fp": 1, "tn": 0, "fn": 0}
+    assert (alt["accuracy"], alt["precision"], alt["recall"]) == (0.5, 0.5, 1.0)

@@ -73,3 +73,21 @@ def test_parse_weights():
         parse_weights("usage=forty")
     with pytest.raises(ValueError, match="name=integer"):
         parse_weights("usage")
+
+
+def test_a_tie_around_90_days_takes_the_earlier_snapshot():
+    history = [snap("A", 95, "red"), snap("A", 85, "green")]
+    assert snapshot_before(outcome("A", "churned"), history, RULES).band == "red"
+
+
+def test_unknown_bands_are_not_predictions():
+    # an unknown snapshot is skipped for a scored one in the window; with no dimensions stored,
+    # alternative weights cannot re-score it and it counts as without a snapshot
+    history = {"A": [snap("A", 90, "unknown"), snap("A", 99, "red")],
+               "B": [snap("B", 90, "red")]}
+    renewals = [outcome("A", "churned"), outcome("B", "renewed")]
+    c = calibrate(renewals, history, RULES)
+    assert (c.result.tp, c.result.fp, c.result.n) == (1, 1, 2)
+    alt = calibrate(renewals, history, RULES, dict(RULES.weights.as_dict()))
+    assert (alt.result.n, alt.outcomes_without_snapshot) == (0, 2)
+    assert alt.result.accuracy is None and alt.result.precision is None
