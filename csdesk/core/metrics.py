@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from csdesk.core.config import Rules
 from csdesk.core.models import (
     Account,
+    AccountStatus,
     Assessment,
     Band,
     Nps,
@@ -69,20 +70,40 @@ def retention(accounts: Iterable[Account], renewals: Iterable[Renewal], start: d
               end: dt.date) -> dict:
     """GRR, NRR and logo churn over the accounts that existed at start (§11).
 
+    An account existed at start when its contract started before it and it had not left: an
+    account with a churn outcome dated before start is gone, and so is one marked churned with no
+    churn outcome at all (we cannot tell when it left, so it is in no period's base).
+
     An account's ARR at start is the `previous_arr` of its first outcome in the period, else its
-    ARR now; expansion, contraction and churned ARR are the differences the period's outcomes
-    record (new - previous for an expansion, previous - new for a contraction, previous for churn).
+    ARR now; for a past period, an outcome after the period's end still tells the ARR at start
+    (its `previous_arr`, the first outcome on or after start), where "ARR now" would carry later
+    changes back. Expansion, contraction and churned ARR are the differences the period's
+    outcomes record (new - previous for an expansion, previous - new for a contraction, previous
+    for churn).
     """
+    ordered = sorted(renewals, key=lambda r: r.date)
     by_account: dict[str, list[Renewal]] = {}
-    for r in sorted(renewals, key=lambda r: r.date):
+    first_since_start: dict[str, Renewal] = {}
+    left_before: set[str] = set()
+    ever_churned: set[str] = set()
+    for r in ordered:
+        if r.outcome == Outcome.churned:
+            ever_churned.add(r.account_id)
+            if r.date < start:
+                left_before.add(r.account_id)
+        if r.date >= start:
+            first_since_start.setdefault(r.account_id, r)
         if in_period(r.date, start, end):
             by_account.setdefault(r.account_id, []).append(r)
-    at_start = [a for a in accounts if a.contract_start < start]
+    at_start = [a for a in accounts
+                if a.contract_start < start and a.account_id not in left_before
+                and not (a.status == AccountStatus.churned
+                         and a.account_id not in ever_churned)]
     arr_start = expansion = contraction = churned = 0.0
     churned_accounts = 0
     for account in at_start:
         outcomes = by_account.get(account.account_id, [])
-        first = outcomes[0] if outcomes else None
+        first = first_since_start.get(account.account_id)
         arr_start += (first.previous_arr if first and first.previous_arr is not None
                       else account.arr)
         for r in outcomes:

@@ -56,7 +56,34 @@ def test_an_outcome_on_the_period_end_is_outside_it():
     accounts = [acct("E", 120_000)]
     renewals = [outcome("E", END, "expanded", 100_000, 120_000)]
     r = retention(accounts, renewals, START, END)
-    assert (r["arr_at_start"], r["nrr"]) == (120_000, 1.0)
+    # not in the period, so no expansion; but its previous_arr still says what E paid at start
+    assert (r["arr_at_start"], r["expansion_arr"], r["nrr"]) == (100_000, 0, 1.0)
+
+
+def test_a_past_period_takes_arr_at_start_from_a_later_outcome():
+    # 2025: C contracted 50k -> 30k in March 2026, after the period; in 2025 it paid 50k
+    accounts = [acct("C", 30_000)]
+    renewals = [outcome("C", dt.date(2026, 3, 1), "contracted", 50_000, 30_000)]
+    r = retention(accounts, renewals, dt.date(2025, 1, 1), START)
+    assert (r["arr_at_start"], r["contraction_arr"], r["grr"]) == (50_000, 0, 1.0)
+
+
+def test_an_account_that_left_before_the_start_is_not_in_the_base():
+    accounts = [
+        acct("GONE", 80_000, status="churned"),   # churned in 2025, ARR left as it was
+        acct("LOST", 60_000, status="churned"),   # marked churned, no outcome: date unknown
+        acct("X", 20_000, status="churned"),      # churned in the period: in the base
+        acct("S", 100_000),
+    ]
+    renewals = [outcome("GONE", dt.date(2025, 6, 1), "churned", 80_000, 0),
+                outcome("X", dt.date(2026, 7, 1), "churned", 20_000, 0)]
+    r = retention(accounts, renewals, START, END)
+    assert (r["accounts_at_start"], r["arr_at_start"], r["churned_arr"]) == (2, 120_000, 20_000)
+    assert r["grr"] == pytest.approx(100_000 / 120_000)
+    assert r["logo_churn_rate"] == pytest.approx(1 / 2)
+    # the 2025 period still counts GONE: it was a customer on 2025-01-01 and left in it
+    before = retention(accounts, renewals, dt.date(2025, 1, 1), START)
+    assert (before["accounts_at_start"], before["churned_accounts"]) == (3, 1)
 
 
 def test_no_accounts_at_start_gives_no_rates():
