@@ -49,7 +49,7 @@ class Desk:
         from csdesk.core.config import DIMENSIONS
 
         rules, as_of = self.rules, self.as_of
-        with queries.gc_paused():  # a book of acyclic models: nothing for the collector to find
+        with queries.gc_paused(freeze=True):  # a book of acyclic models, kept: see gc_paused
             book = queries.load_book(self.db, as_of,
                                      recent_usage_days=recent_usage_days(rules),
                                      history_runs=(DIMENSIONS, TREND_DAYS, TREND_SLACK_DAYS))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from csdesk.core.config import Rules
-from csdesk.core.models import Band, BandAction, HealthScore
+from csdesk.core.models import Band, BandAction, HealthScore, trusted
+
+_band_action = trusted(BandAction)
 
 
 def band_action(health: HealthScore | None, expansion_qualified: bool, as_of: dt.date,
@@ -19,13 +21,13 @@ def band_action(health: HealthScore | None, expansion_qualified: bool, as_of: dt
     if band == Band.green:
         text = ("Start the expansion motion and ask for a reference" if expansion_qualified
                 else "Ask for a reference")
-        return BandAction(text=text, due=None)
+        return _band_action(text=text, due=None)
     if band == Band.yellow:
-        return BandAction(text="Schedule a check-in and assess the risk",
+        return _band_action(text="Schedule a check-in and assess the risk",
                           due=as_of + dt.timedelta(days=rules.actions.yellow_sla_days))
     if band == Band.red:
-        return BandAction(text="Escalate to the executive sponsor and write a save plan",
+        return _band_action(text="Escalate to the executive sponsor and write a save plan",
                           due=as_of + dt.timedelta(hours=rules.actions.red_sla_hours))
     # §3 is silent on `unknown`: our choice is to ask for the data that would score it.
-    return BandAction(text="Not enough data to score: log usage, touchpoints, goals and "
+    return _band_action(text="Not enough data to score: log usage, touchpoints, goals and "
                            "stakeholders", due=None)

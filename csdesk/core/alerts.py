@@ -23,10 +23,13 @@ from csdesk.core.models import (
     Role,
     SavePlan,
     TouchpointKind,
+    trusted,
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 from csdesk.core.timeline import band_before_run, dimension_zero_since, run_start, within_last
 from csdesk.core.touchpoints import logged_since
+
+_new_alert = trusted(Alert)
 
 LEVEL_ORDER = {AlertLevel.critical: 0, AlertLevel.warning: 1, AlertLevel.watch: 2,
                AlertLevel.info: 3}
@@ -51,8 +54,8 @@ def _due(level: AlertLevel, trigger_date: dt.date, rules: Rules) -> dt.date:
 def _alert(level: AlertLevel, trigger: str, title: str, trigger_date: dt.date, as_of: dt.date,
            rules: Rules) -> Alert:
     due = _due(level, trigger_date, rules)
-    return Alert(level=level, trigger=trigger, title=title, response=RESPONSES[level],
-                 trigger_date=trigger_date, due=due, overdue=as_of > due)
+    return _new_alert(level=level, trigger=trigger, title=title, response=RESPONSES[level],
+                      trigger_date=trigger_date, due=due, overdue=as_of > due)
 
 
 def is_answered(level: AlertLevel, trigger: str, trigger_date: dt.date, data: AccountData,

@@ -9,13 +9,15 @@ from csdesk.core.alerts import active_alerts
 from csdesk.core.config import Rules
 from csdesk.core.expansion import expansion_gates
 from csdesk.core.health import is_churned, is_scored, score_health
-from csdesk.core.models import AccountData, Assessment, HealthScore, Snapshot
+from csdesk.core.models import AccountData, Assessment, HealthScore, Snapshot, trusted
 from csdesk.core.onboarding import milestone_statuses, time_to_first_value_days
 from csdesk.core.phase import lifecycle_phase, reference_candidate
 from csdesk.core.renewals import days_to_renewal
 from csdesk.core.signals import churn_signals, renewal_touchpoint_logged, unanswered_detractors
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 from csdesk.core.touchpoints import last_completed
+
+_assessment = trusted(Assessment)
 
 TREND_DAYS = 30
 TREND_SLACK_DAYS = 15  # our choice: "~30 days ago" is the latest snapshot 30-45 days back
@@ -55,7 +57,7 @@ def assess(data: AccountData, as_of: dt.date, rules: Rules) -> Assessment:
     milestones = milestone_statuses(data, as_of, rules)
     days = days_to_renewal(data.account, as_of)
     scored = is_scored(data, as_of)
-    return Assessment(
+    return _assessment(
         account=data.account, as_of=as_of, tier=tier_for(data.account.arr, rules),
         health=health,
         phase=lifecycle_phase(is_churned(data), days, milestones, gates.qualified, rules),

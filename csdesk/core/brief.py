@@ -17,14 +17,17 @@ from csdesk.core.models import (
     BriefItem,
     ItemKind,
     Phase,
+    trusted,
 )
 from csdesk.core.renewals import in_renewal_window
+
+_brief_item = trusted(BriefItem)
 
 
 def _item(a: Assessment, kind: ItemKind, level: AlertLevel, title: str, action: str,
           due: dt.date | None, overdue: bool) -> BriefItem:
-    return BriefItem(account_id=a.account.account_id, name=a.account.name, kind=kind,
-                     level=level, title=title, action=action, due=due, overdue=overdue)
+    return _brief_item(account_id=a.account.account_id, name=a.account.name, kind=kind,
+                       level=level, title=title, action=action, due=due, overdue=overdue)
 
 
 def alert_items(a: Assessment) -> list[BriefItem]:

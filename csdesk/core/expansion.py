@@ -6,10 +6,12 @@ import datetime as dt
 
 from csdesk.core.config import Rules
 from csdesk.core.health import active_champion
-from csdesk.core.models import AccountData, Band, ExpansionGates, GoalStatus, HealthScore
+from csdesk.core.models import AccountData, Band, ExpansionGates, GoalStatus, HealthScore, trusted
 from csdesk.core.renewals import days_to_renewal
 from csdesk.core.timeline import band_held_for
 from csdesk.core.touchpoints import logged_since
+
+_gates = trusted(ExpansionGates)
 
 GATE_TEXT = {
     "green_60_days": "green for 60 consecutive days",
@@ -45,7 +47,7 @@ def renewal_not_within(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
 
 def expansion_gates(data: AccountData, health: HealthScore | None, as_of: dt.date,
                     rules: Rules) -> ExpansionGates:
-    return ExpansionGates(
+    return _gates(
         green_60_days=green_long_enough(data, health, as_of, rules),
         goal_with_roi=goal_with_roi(data),
         champion_engaged=champion_engaged(data, as_of, rules),

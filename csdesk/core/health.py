@@ -22,10 +22,13 @@ from csdesk.core.models import (
     Severity,
     Ticket,
     Usage,
+    trusted,
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 from csdesk.core.timeline import within_last
 from csdesk.core.touchpoints import last_completed, recent_missed_in_a_row
+
+_health_score = trusted(HealthScore)
 
 
 def round_half_up(value: Fraction) -> int:
@@ -240,5 +243,5 @@ def score_health(data: AccountData, as_of: dt.date, rules: Rules) -> HealthScore
     dimensions = {name: DIMENSION_RULES[name](data, as_of, rules) for name in DIMENSIONS}
     weights = rules.weights.as_dict()
     score, coverage = composite(dimensions, weights)
-    return HealthScore(score=score, band=band_for(score, rules.bands), coverage=coverage,
-                       dimensions=dimensions, weights=weights)
+    return _health_score(score=score, band=band_for(score, rules.bands), coverage=coverage,
+                         dimensions=dimensions, weights=weights)

@@ -14,7 +14,11 @@ from csdesk.core.models import (
     Milestone,
     MilestoneRecord,
     MilestoneStatus,
+    trusted,
 )
+
+_checklist_item = trusted(ChecklistItem)
+_milestone_status = trusted(MilestoneStatus)
 
 MILESTONE_NAMES = {
     Milestone.M1: "M1 Technical kickoff",
@@ -109,8 +113,8 @@ def checklist(milestone: Milestone, data: AccountData, as_of: dt.date, rules: Ru
         dates = [d for d in (done_on, ticked.get(key), recorded_done_on if auto else None)
                  if d is not None and d <= as_of]
         done_on = min(dates) if dates else None
-        items.append(ChecklistItem(key=key, text=text, auto=auto, done=done_on is not None,
-                                   done_on=done_on, detail=detail))
+        items.append(_checklist_item(key=key, text=text, auto=auto, done=done_on is not None,
+                                     done_on=done_on, detail=detail))
     return tuple(items)
 
 
@@ -124,7 +128,7 @@ def milestone_statuses(data: AccountData, as_of: dt.date, rules: Rules
         items = checklist(m, data, as_of, rules, record.done_on)
         done = all(i.done for i in items)
         done_on = max(i.done_on for i in items) if done else None
-        out.append(MilestoneStatus(
+        out.append(_milestone_status(
             milestone=m, name=MILESTONE_NAMES[m], window=milestone_window(m, rules),
             due=record.due, done=done, done_on=done_on, overdue=not done and as_of > record.due,
             items=items))

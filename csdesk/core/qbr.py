@@ -34,8 +34,9 @@ AGENDA: tuple[tuple[str, str, str], ...] = (
 
 # Book text is always placed inline after a prefix on one line ("| ", "  - "). The seed's
 # Markdown punctuation is backslashed (CommonMark escapes any ASCII punctuation), plus `:` and
-# `@`, which splits `http://x`, `www.x` and `a@b.co` so GitHub's autolinker cannot link them.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
+# `@`, which splits `http://x`, `www.x` and `a@b.co` so GitHub's autolinker cannot link them,
+# and `$`, so two amounts on one line ("$120k ... $40k") are not typeset as GitHub math.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@$])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\t\v\f]+\s*")
 
 

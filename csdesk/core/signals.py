@@ -23,10 +23,13 @@ from csdesk.core.models import (
     Nps,
     Role,
     TouchpointKind,
+    trusted,
 )
 from csdesk.core.renewals import days_to_renewal, renewal_window_opens
 from csdesk.core.timeline import within_last
 from csdesk.core.touchpoints import logged_since, recent_missed_in_a_row
+
+_churn_signals = trusted(ChurnSignals)
 
 LAGGING_FLAGS = {
     Flag.data_export_request: "asked for a data export",
@@ -149,9 +152,9 @@ def expansion_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[s
 
 
 def churn_signals(data: AccountData, as_of: dt.date, rules: Rules) -> ChurnSignals:
-    return ChurnSignals(leading=tuple(leading_signals(data, as_of, rules)),
-                        lagging=tuple(lagging_signals(data, as_of, rules)),
-                        expansion=tuple(expansion_signals(data, as_of, rules)))
+    return _churn_signals(leading=tuple(leading_signals(data, as_of, rules)),
+                          lagging=tuple(lagging_signals(data, as_of, rules)),
+                          expansion=tuple(expansion_signals(data, as_of, rules)))
 
 
 def unanswered_detractors(data: AccountData, as_of: dt.date, rules: Rules) -> list[Nps]:

@@ -166,6 +166,8 @@ def test_escaped_text_cannot_break_a_table_cell():
 def test_md_escape_backslashes_every_markdown_punctuation_mark():
     assert md_escape("\\`*_{}[]()#+-.!|~") == "".join("\\" + c for c in "\\`*_{}[]()#+-.!|~")
     assert md_escape("a > b & c < d") == "a &gt; b &amp; c &lt; d"
+    # GitHub typesets $...$ as math: "$120k ... $40k" must stay two amounts
+    assert md_escape("saved $120k and $40k") == "saved \\$120k and \\$40k"
     assert md_escape("line one\r\n\tline two") == "line one line two"
     assert md_escape("\x1b[31mred") == "\\\\x1b\\[31mred"  # control characters shown, inert
     assert md_escape(None) == "" and md_escape("") == ""
