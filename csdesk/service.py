@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from csdesk.core.config import Config, Rules
-from csdesk.core.models import AccountData, Assessment, BriefItem, Snapshot
+from csdesk.core.models import AccountData, Assessment, BriefItem, Milestone, SavePlan, Snapshot
 from csdesk.store import queries, writes
 from csdesk.store.schema import open_book
 
@@ -44,7 +44,16 @@ class Desk:
 
     def assess_all(self, *, store: bool = True, progress: Progress | None = None
                    ) -> list[Assessment]:
-        """Score and assess every account; store the day's snapshots (§2) unless told not to."""
+        """Score and assess every account (in name order); store the day's snapshots (§2),
+        save plans and milestones reached, unless told not to."""
+        out, conclusions = self.assess_book(progress=progress)
+        if store:
+            self.store(conclusions)
+        return out
+
+    def assess_book(self, *, progress: Progress | None = None
+                    ) -> tuple[list[Assessment], "Conclusions"]:
+        """`assess_all` without the writes: the assessments and what to `store` of them."""
         from csdesk.core.assess import TREND_DAYS, TREND_SLACK_DAYS, assess, recent_usage_days
         from csdesk.core.config import DIMENSIONS
 
@@ -60,9 +69,15 @@ class Desk:
                     progress(i, len(book))
             if progress:
                 progress(len(book), len(book))
-            if store:
-                self._store_conclusions(book, out)
-        return out
+            return out, self._conclusions(book, out)
+
+    def store(self, conclusions: "Conclusions") -> None:
+        """Write a scoring run's conclusions (see `_conclusions`), one transaction per table."""
+        with queries.gc_paused():
+            writes.write_snapshots(self.db, conclusions.snapshots)
+            writes.ensure_save_plans(self.db, conclusions.save_plans)
+            if conclusions.milestones:
+                writes.set_milestones_done(self.db, conclusions.milestones)
 
     def assess_account(self, account_id: str, *, store: bool = True
                        ) -> tuple[Assessment, AccountData]:
@@ -88,7 +103,12 @@ class Desk:
     # --- writes -----------------------------------------------------------------------------
 
     def _store_conclusions(self, book: list[AccountData], assessments: list[Assessment]) -> None:
-        """Snapshots for scored accounts, a save plan per critical alert, milestones reached."""
+        self.store(self._conclusions(book, assessments))
+
+    def _conclusions(self, book: list[AccountData], assessments: list[Assessment]
+                     ) -> "Conclusions":
+        """What is stored of the day's assessments: snapshots for scored accounts, a save plan
+        per critical alert that has none yet, milestones whose completion date changed."""
         from csdesk.core.alerts import save_plan_for
 
         snapshots = [
@@ -98,20 +118,31 @@ class Desk:
                 dimensions=dict(a.health.dimensions))
             for a in assessments if a.health is not None
         ]
-        writes.write_snapshots(self.db, snapshots)
-        writes.ensure_save_plans(self.db, [
+        plans = [
             save_plan_for(alert, data, self.as_of, self.rules)
             for data, a in zip(book, assessments)
             for alert in a.alerts if alert.level == "critical"
             and not any(p.trigger == alert.trigger and p.trigger_date == alert.trigger_date
                         for p in data.save_plans)
-        ])
-        changed = [
+        ]
+        milestones = [
             (data.account.account_id, m.milestone, m.done_on)
             for data, a in zip(book, assessments)
             for m in a.milestones
             for rec in data.milestones
             if rec.milestone == m.milestone and rec.done_on != m.done_on
         ]
-        if changed:
-            writes.set_milestones_done(self.db, changed)
+        return Conclusions(snapshots, plans, milestones)
+
+
+@dataclass(frozen=True)
+class Conclusions:
+    """What a scoring run stores (see `Desk._conclusions`)."""
+
+    snapshots: list[Snapshot]
+    save_plans: list[SavePlan]
+    milestones: list[tuple[str, Milestone, dt.date | None]]
+
+    def plus(self, other: "Conclusions") -> "Conclusions":
+        return Conclusions(self.snapshots + other.snapshots, self.save_plans + other.save_plans,
+                           self.milestones + other.milestones)

@@ -152,8 +152,9 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     day = as_of.isoformat()
     where, params = "", []
     if account_ids is not None:
-        marks = ",".join("?" * len(account_ids))
-        where, params = f" AND account_id IN ({marks})", list(account_ids)
+        # One parameter however many accounts (a worker's slice is thousands).
+        where = " AND account_id IN (SELECT value FROM json_each(?))"
+        params = [json.dumps(list(account_ids))]
     D, day_or_none = _D, _day
 
     def q(sql: str, *args) -> sqlite3.Cursor:
@@ -164,7 +165,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
                 for a, n, arr, cs, rd, seats, term, ind, own, st in q(
         "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
         f"term_months, industry, owner, status FROM accounts WHERE 1=1{where} "
-        "ORDER BY name COLLATE NOCASE")]
+        "ORDER BY name COLLATE NOCASE, account_id")]
     accounts = _as_it_was(db, accounts, day, where, params)
 
     tables: dict[str, dict[str, list]] = {}

@@ -97,12 +97,19 @@ class CsdeskApp(App):
             self.call_from_thread(setattr, self, "busy",
                                   (f"Scoring {total:,} accounts…", done, total))
 
+        shown = []
+
+        def show(book: BookView) -> None:  # on screen first, then the snapshots are stored
+            shown.append(book)
+            self.call_from_thread(self._loaded, book)
+
         try:
-            book = self.workbench.load(progress)
+            book = self.workbench.load(progress, show)
         except Exception as exc:
             self.call_from_thread(self._failed, "Scoring failed", exc)
             return
-        self.call_from_thread(self._loaded, book)
+        if not shown:
+            self.call_from_thread(self._loaded, book)
 
     def _loaded(self, book: BookView) -> None:
         self.busy = None

@@ -8,6 +8,7 @@ pressing a key bound to nothing (`pilot_noop_key`, reported beside it).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from pathlib import Path
@@ -25,10 +26,11 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     app = CsdeskApp(Workbench(desk, book_path=Path(db)), book_label=Path(db).name)
     try:
         async with app.run_test(size=size) as pilot:
-            while app.book is None:  # waiting on the worker, not polling: no GIL stolen
-                await app.workers.wait_for_complete()
+            while app.book is None:  # the queue is handed over before the snapshots are stored
+                await asyncio.sleep(0.01)
             await pilot.pause()
             first_screen = time.perf_counter() - start
+            await app.workers.wait_for_complete()  # ...which finish before anything else
 
             await pilot.press("2")
             await pilot.app.workers.wait_for_complete()
@@ -61,7 +63,6 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
 
 
 if __name__ == "__main__":  # python -m csdesk.tui.bench_probe BOOK [AS_OF]
-    import asyncio
     import sys
 
     print(asyncio.run(measure(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else

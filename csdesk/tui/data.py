@@ -200,13 +200,22 @@ class Workbench:
         with self.lock:
             return schema.is_empty(self.desk.db)
 
-    def load(self, progress: Progress | None = None) -> BookView:
-        """Score the whole book (storing today's snapshots, §2) and build the brief."""
+    def load(self, progress: Progress | None = None,
+             shown: Callable[[BookView], None] | None = None) -> BookView:
+        """Score the whole book (storing today's snapshots, §2) and build the brief.
+
+        With `shown`, the view is handed to it as soon as it is built, before the day's
+        conclusions are written: the queue is on screen while the snapshots are stored.
+        """
         with self.lock:
             if self.is_empty():
                 return self._view([], empty=True)
-            assessments = self.desk.assess_all(progress=progress)
-            return self._view(assessments)
+            assessments, conclusions = self.desk.assess_book(progress=progress)
+            view = self._view(assessments)
+            if shown is not None:
+                shown(view)
+            self.desk.store(conclusions)
+            return view
 
     def _view(self, assessments: list[Assessment], *, empty: bool = False) -> BookView:
         brief = self.desk.brief(assessments) if assessments else []

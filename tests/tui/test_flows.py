@@ -278,15 +278,39 @@ async def test_rescore_runs_in_a_worker(app):
         threads = []
         load = app.workbench.load
 
-        def spy(progress=None):
+        def spy(progress=None, shown=None):
             threads.append(threading.current_thread())
-            return load(progress)
+            return load(progress, shown)
 
         app.workbench.load = spy
         await pilot.press("r")
         await settle(pilot)
         assert threads and threads[0] is not threading.main_thread()
         assert app.busy is None and app.book is not first
+
+
+async def test_the_queue_is_shown_before_the_days_snapshots_are_stored(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        db = app.workbench.desk.db
+        today = "SELECT count(*) FROM score_snapshots WHERE date = ?"
+        assert db.execute(today, [AS_OF.isoformat()]).fetchone()[0] > 0
+        db.execute("DELETE FROM score_snapshots WHERE date = ?", [AS_OF.isoformat()])
+        stored_when_shown = []
+        load = app.workbench.load
+
+        def spy(progress=None, shown=None):
+            def told(view):
+                stored_when_shown.append(db.execute(today, [AS_OF.isoformat()]).fetchone()[0])
+                shown(view)
+            return load(progress, told)
+
+        app.workbench.load = spy
+        await pilot.press("r")
+        await settle(pilot)
+        assert stored_when_shown == [0]
+        assert db.execute(today, [AS_OF.isoformat()]).fetchone()[0] > 0
+        assert app.busy is None and app.book is not None
 
 
 async def test_help_and_quit(app):
