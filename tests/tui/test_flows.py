@@ -55,6 +55,27 @@ async def test_first_screen_shows_the_queue(app):
         assert first.overdue or not any(item.overdue for item in queue.rows)
 
 
+async def test_while_the_book_is_scored_the_queue_says_loading_not_empty(app):
+    gate = threading.Event()
+    load = app.workbench.load
+
+    def slow(progress=None, shown=None):
+        gate.wait(30)
+        return load(progress, shown)
+
+    app.workbench.load = slow
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        queue = app.screen.query_one("#queue", RowTable)
+        assert app.book is None and not queue.filled
+        assert not app.screen.query_one("#empty-book").display  # not "your book is empty"
+        assert queue.render_line(1).text.strip() == "Loading…"
+        gate.set()
+        await settle(pilot)
+        assert queue.filled and len(queue.rows) == len(app.book.brief) > 0
+        assert "Loading" not in queue.render_line(1).text
+
+
 async def test_log_a_touchpoint_from_today_in_two_keys(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

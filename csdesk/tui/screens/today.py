@@ -73,7 +73,9 @@ class TodayScreen(BookScreen):
                 self._cells, key=_brief_key, id="queue",
                 empty_text="Nothing needs you today. Press 2 to browse the accounts.")
             yield Static("", id="queue-detail")
-        yield Static(EMPTY_BOOK, id="empty-book", markup=False)
+        empty_book = Static(EMPTY_BOOK, id="empty-book", markup=False)
+        empty_book.display = False  # until the book is read and found empty
+        yield empty_book
         yield WorkStatus()
         yield Footer(compact=True)
 

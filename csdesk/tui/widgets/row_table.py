@@ -37,6 +37,9 @@ class Column:
     ratio: int = 1  # share of the left-over room among the flexible columns
 
 
+LOADING_TEXT = "Loading…"  # before the first set_rows: the work status bar says what runs
+
+
 class RowTable(ScrollView, Generic[Row], can_focus=True):
     """Rows of any kind, a function that turns one into cells, and a row cursor."""
 
@@ -90,6 +93,7 @@ class RowTable(ScrollView, Generic[Row], can_focus=True):
         self._key = key
         self.rows: list[Row] = []
         self.empty_text = empty_text
+        self.filled = False  # no rows given yet: the book is still being read and scored
         self._cache: dict[Hashable, tuple[Row, list[Text]]] = {}
 
     # --- data ---------------------------------------------------------------------------------
@@ -100,6 +104,7 @@ class RowTable(ScrollView, Generic[Row], can_focus=True):
         wanted = keep if keep is not None else (self._key(current) if current is not None
                                                  else None)
         self.rows = list(rows)
+        self.filled = True
         if len(self._cache) > 4 * max(len(self.rows), 256):
             self._cache.clear()
         index = 0
@@ -207,8 +212,8 @@ class RowTable(ScrollView, Generic[Row], can_focus=True):
         if not self.rows:
             if y == 1:
                 empty = self.get_component_rich_style("row-table--empty")
-                return Strip([Segment(f" {self.empty_text}", base + empty)]).adjust_cell_length(
-                    width, base)
+                text = self.empty_text if self.filled else LOADING_TEXT
+                return Strip([Segment(f" {text}", base + empty)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows):
