@@ -27,7 +27,9 @@ import functools
 import io
 import itertools
 import json
+import operator
 import re
+import sqlite3
 import types
 import typing
 from collections import defaultdict
@@ -235,14 +237,59 @@ class ImportRefused(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass
 class Source:
-    """Rows of one table from one file (or one JSON book's list)."""
+    """Rows of one table from one file (or one JSON book's list).
 
-    label: str  # the file as the user named it
-    table: str
-    headers: list[str]  # as written in the file
-    rows: list[tuple[int, list]]  # (physical line, cells in header order; may be short)
+    `rows` are (physical line, cells in header order; may be short). A plain CSV file (see
+    `_read_plain_csv`) keeps its body as text and splits it when the importer reads the
+    table: a 10,000-account book's files split all at once would take a few hundred MB.
+    """
+
+    def __init__(self, label: str, table: str, headers: list[str],
+                 rows: list[tuple[int, list]] | None = None, *,
+                 body: tuple[str, str, int] | None = None) -> None:
+        self.label = label  # the file as the user named it
+        self.table = table
+        self.headers = headers  # as written in the file
+        self._rows = rows
+        # A plain CSV file's body: (text, line end, rows); row i is on line i + 2, every row
+        # exactly as wide as the header.
+        self._body = body
+
+    def __len__(self) -> int:
+        return self._body[2] if self._rows is None else len(self._rows)
+
+    @property
+    def rows(self) -> list[tuple[int, list]]:
+        if self._rows is None:
+            cells, width = self._cells(), len(self.headers)
+            self._rows = [(i + 2, cells[i * width:(i + 1) * width]) for i in range(len(self))]
+        return self._rows
+
+    def line_numbers(self) -> Iterable[int]:
+        if self._rows is None:
+            return range(2, len(self) + 2)
+        return [line for line, _ in self._rows]
+
+    def columns(self) -> list[Iterable] | None:
+        """Every cell column by column, when every row is as wide as the header (else None)."""
+        width = len(self.headers)
+        if self._rows is None:
+            cells = self._cells()
+            return [cells[i::width] for i in range(width)]
+        rows = [cells for _, cells in self._rows]
+        if not rows:
+            return [() for _ in self.headers]
+        if set(map(len, rows)) != {width}:
+            return None
+        return list(zip(*rows))
+
+    def _cells(self) -> list[str]:
+        """A plain file's body cells, row after row, in one split."""
+        text, newline, n = self._body
+        if not n:
+            return []
+        return text.replace(newline, ",").split(",")
 
     def cell(self, cells: list, header: str):
         i = self.headers.index(header)
@@ -318,6 +365,9 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     Blank rows are skipped; so are the footer lines of a Salesforce report (after a blank line:
     `Grand Totals (N records)`, a confidentiality line, a copyright line).
     """
+    plain = _read_plain_csv(text, label, table)
+    if plain is not None:
+        return plain
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
     try:
@@ -359,6 +409,45 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
             continue
         out.append(row)
     return Source(label, table, headers, out)
+
+
+_BLANK_FIRST_CELL = re.compile(r"\n[^\S\n]*(?:,|\n|$)")  # at a line end: the next line's
+
+
+def _read_plain_csv(text: str, label: str, table: str) -> Source | None:
+    """A CSV file that needs no CSV reader, or None: no quotes, one kind of line end, every
+    body row exactly as wide as the header, none starting with a blank cell (so none blank).
+
+    Such a file reads the same split on commas, row i on line i + 1, as the csv module reads
+    it; its body lines are split when the importer reads the table (`Source`).
+    """
+    if '"' in text or "\0" in text:
+        return None
+    newline = "\n"
+    if "\r" in text:  # Windows line ends (Excel's, the csv module's): all of them, or no
+        if not text.count("\r") == text.count("\n") == text.count("\r\n"):
+            return None
+        newline = "\r\n"
+    lines = text.split(newline)
+    if lines[-1] == "":
+        lines.pop()
+    if not lines or not lines[0]:
+        return None
+    body = lines[1:]
+    width = lines[0].count(",")
+    if body and set(map(str.count, body, itertools.repeat(","))) != {width}:
+        return None
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    if _BLANK_FIRST_CELL.search(text, text.find("\n"), end):
+        return None
+    while body and _is_footer(body[-1].split(",")):
+        body.pop()
+    n = len(body)
+    start = len(lines[0]) + len(newline)
+    stop = start + sum(map(len, body)) + len(newline) * (n - 1)
+    headers = lines[0].split(",")
+    del body, lines
+    return Source(label, table, headers, body=(text[start:stop] if n else "", newline, n))
 
 
 def _is_footer(cells: list[str]) -> bool:
@@ -641,7 +730,7 @@ class _Reader:
         nullable = {c: None for c in required if c in columns
                     and type(None) in typing.get_args(fields[c].annotation)}
         missing = [c for c in required if c not in present]
-        if missing and src.rows:
+        if missing and len(src):
             for c in missing:
                 self.problems.append(Problem(src.label, 1, c, "no such column in the header"))
             return []
@@ -649,7 +738,6 @@ class _Reader:
         out: list[Row] = []
         plain = [(c, h, kinds[c], CHOICES[src.table, c]) for c, h in columns.items()
                  if c in kinds]
-        body = src.rows
         names = tuple(c for c, *_ in plain)
         fast_read = None
         extras = src.table == "contacts" and bool(
@@ -667,6 +755,8 @@ class _Reader:
             fast_out = out
             fast_index = self._fast_index
             out = []
+        else:
+            body = src.rows
         # Column by column: each distinct cell text is read once (exports repeat the same
         # days, ids and counts thousands of times), then rows are zipped back together.
         converted = [self._column(body, src.headers.index(h),
@@ -732,22 +822,18 @@ class _Reader:
         Returns the rows vouched for and the (index, row) pairs that must be read row by row;
         None when the source is not plain text (a JSON book's numbers and lists).
         """
-        body = src.rows
-        n = len(body)
+        n = len(src)
         fields = table.model.model_fields
         known = self.known_ids
         stored_cols: dict[str, list] = {}
         slow_rows: set[int] = set()
         empties: dict[int, set[str]] = {}
-        cell_lists = [cells for _, cells in body]
         # Every row as wide as the header (a CSV file, usually): its columns in one transpose.
-        transposed = (list(zip(*cell_lists)) if cell_lists
-                      and set(map(len, cell_lists)) == {len(src.headers)} else None)
-        del cell_lists
+        transposed = src.columns()
         for column, header, kind, choices in plain:
             at = src.headers.index(header)
             raw = (transposed[at] if transposed is not None
-                   else [cells[at] if at < len(cells) else None for _, cells in body])
+                   else [cells[at] if at < len(cells) else None for _, cells in src.rows])
             try:
                 distinct = set(raw)
             except TypeError:  # lists or objects in a JSON book
@@ -797,15 +883,16 @@ class _Reader:
                  else itertools.repeat(_stored_default(table.name, c), n)
                  for c in table.columns]
         label = src.label
+        lines = src.line_numbers()
         givens: dict[frozenset, frozenset] = {}
         out: list[Row] = []
         index: list[int] = []
         if not slow_rows and not empties:
-            out = [(label, line, values, everything)
-                   for (line, _), values in zip(body, zip(*parts))]
+            out = list(zip(itertools.repeat(label), lines, zip(*parts),
+                           itertools.repeat(everything)))
             index = range(n)
         else:
-            for i, ((line, _), values) in enumerate(zip(body, zip(*parts))):
+            for i, (line, values) in enumerate(zip(lines, zip(*parts))):
                 if i in slow_rows:
                     continue
                 gone = empties.get(i)
@@ -819,6 +906,7 @@ class _Reader:
                 out.append((label, line, values, given))
                 index.append(i)
         self._fast_index = index
+        body = src.rows if slow_rows else []
         return out, [(i, body[i]) for i in sorted(slow_rows)]
 
     @staticmethod
@@ -1053,9 +1141,23 @@ def _existing(db: sqlite_utils.Database, table: Table) -> dict[tuple, tuple]:
 
 
 def write_plan(db: sqlite_utils.Database, plan: ImportPlan) -> None:
-    """Write what the plan says in one transaction: all or nothing."""
-    with transaction(db):
-        write_rows(db, plan.writes)
+    """Write what the plan says in one transaction: all or nothing.
+
+    Every row names an account that is in the book or in this import (`_Reader` refuses any
+    other), so SQLite's foreign-key lookup per inserted row would only repeat that check: the
+    checks are off while the import writes (the pragma only takes effect outside a
+    transaction) and on again after it.
+    """
+    conn = db.conn
+    paused = not conn.in_transaction and conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    if paused:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(db):
+            write_rows(db, plan.writes)
+    finally:
+        if paused:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
 def write_rows(db: sqlite_utils.Database, writes: dict[str, list[tuple]]) -> None:
@@ -1073,29 +1175,53 @@ def write_rows(db: sqlite_utils.Database, writes: dict[str, list[tuple]]) -> Non
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-def _write_table(conn, name: str, rows: list[tuple]) -> None:
-    """One table's rows. Into an empty table, its plain (non-unique) indexes are dropped and
-    built again after the rows are in, inside the caller's transaction: one sort instead of
-    a B-tree insert per row. Unique indexes stay: they are the upsert keys."""
-    later: list[str] = []
-    if len(rows) > 1000 and conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None:
-        for index, sql in conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                "AND sql IS NOT NULL", (name,)).fetchall():
-            if not re.match(r"\s*CREATE\s+UNIQUE\b", sql, re.IGNORECASE):
-                conn.execute(f'DROP INDEX "{index}"')
-                later.append(sql)
+def _upsert_sql(name: str) -> str:
     table = TABLES[name]
-    cols = ", ".join(table.columns)
-    marks = ", ".join("?" * len(table.columns))
-    sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"
+    sql = (f"INSERT INTO {name} ({', '.join(table.columns)}) "
+           f"VALUES ({', '.join('?' * len(table.columns))})")
     if table.conflict:
         keep = set(table.key) if name != "contacts" else {"account_id"}
         sets = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in keep)
         sql += f" ON CONFLICT ({table.conflict}) DO UPDATE SET {sets}"
-    conn.executemany(sql, rows)
-    for sql in later:
-        conn.execute(sql)
+    return sql
+
+
+def _write_table(conn, name: str, rows: list[tuple]) -> None:
+    """One table's rows, upserted on the natural key."""
+    empty = conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
+    if not (empty and _insert_fresh(conn, name, rows)):
+        conn.executemany(_upsert_sql(name), rows)
+
+
+def _insert_fresh(conn, name: str, rows: list[tuple]) -> bool:
+    """Rows into an empty table, with one row per key already (the plan's doing): a plain
+    INSERT, with the table's indexes that are not part of its definition (`CREATE INDEX`,
+    `CREATE UNIQUE INDEX`) dropped first and built again after the rows are in - one sort each
+    instead of a B-tree insert per row.
+
+    Should a key repeat after all (SQL comparing two keys equal that the plan told apart), the
+    insert or a unique index refuses; everything since the savepoint is undone and the answer
+    is False: the caller upserts instead.
+    """
+    conn.execute("SAVEPOINT import_table")
+    try:
+        later: list[str] = []
+        for index, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                "AND sql IS NOT NULL", (name,)).fetchall():
+            conn.execute(f'DROP INDEX "{index}"')
+            later.append(sql)
+        table = TABLES[name]
+        conn.executemany(f"INSERT INTO {name} ({', '.join(table.columns)}) "
+                         f"VALUES ({', '.join('?' * len(table.columns))})", rows)
+        for sql in later:
+            conn.execute(sql)
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO import_table")
+        conn.execute("RELEASE import_table")
+        return False
+    conn.execute("RELEASE import_table")
+    return True
 
 
 def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_of: dt.date,
