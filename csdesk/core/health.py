@@ -33,7 +33,12 @@ _health_score = trusted(HealthScore)
 
 def round_half_up(value: Fraction) -> int:
     """74.5 -> 75, 74.4999 -> 74; exact on Fractions (Python's round() is half-to-even)."""
-    return int((value * 2 + 1) // 2)
+    return divide_half_up(value.numerator, value.denominator)
+
+
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """numerator ÷ denominator (> 0) rounded half up, in integers: floor(n/d + 1/2)."""
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def composite(dimensions: dict[str, int | None], weights: dict[str, int]) -> tuple[int | None, float]:
@@ -49,7 +54,7 @@ def composite(dimensions: dict[str, int | None], weights: dict[str, int]) -> tup
         return None, coverage
     weighted = sum(weights[name] * dimensions[name] for name in DIMENSIONS
                    if dimensions.get(name) is not None)
-    return round_half_up(Fraction(weighted, covered)), coverage
+    return divide_half_up(weighted, covered), coverage
 
 
 def band_for(score: int | None, bands: Bands) -> Band:
@@ -94,7 +99,7 @@ def seat_ratio(active_users: int, seats: int | None) -> Fraction | None:
     """Active users ÷ seats licensed, capped at 1; None without a seat count."""
     if not seats:
         return None
-    return min(Fraction(active_users, seats), Fraction(1))
+    return Fraction(min(active_users, seats), seats)
 
 
 def usage_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
@@ -128,7 +133,7 @@ def outcomes_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | Non
     if not data.goals:
         return None
     points = [getattr(rules.outcomes, GoalStatus(g.status).value) for g in data.goals]
-    return round_half_up(Fraction(sum(points), len(points)))
+    return divide_half_up(sum(points), len(points))
 
 
 def tickets_in_window(data: AccountData, as_of: dt.date, days: int) -> list[Ticket]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import json
 import operator
 import sqlite3
@@ -177,7 +178,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         _contact)
 
     usage_from = (as_of - dt.timedelta(days=usage_days)).isoformat()
-    usage: dict[str, list] = {}
+    usage: dict[str, list] = defaultdict(list)
     if recent_usage_days is not None and recent_usage_days < usage_days:
         # Older rows only for accounts still onboarding, then everyone's recent rows.
         recent_from = (as_of - dt.timedelta(days=recent_usage_days)).isoformat()
@@ -189,23 +190,22 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         usage_from, op = recent_from, ">="
     else:
         op = ">"
-    tables["usage"] = _grouped(((a, D(d), u, lg) for a, d, u, lg in q(
-        "SELECT account_id, date, active_users, logins FROM usage "
-        f"WHERE date {op} ? AND date <= ?{where} ORDER BY date", usage_from, day)),
-        _usage, usage)
+    make, days = _usage, _Days()
+    for a, d, u, lg in q("SELECT account_id, date, active_users, logins FROM usage "
+                         f"WHERE date {op} ? AND date <= ?{where} ORDER BY date",
+                         usage_from, day):
+        row = make(a, days[d], u, lg)
+        usage[a].append(row)
+    tables["usage"] = usage
 
     make = _ticket
-    tickets: dict[str, list] = {}
+    tickets: dict[str, list] = defaultdict(list)
     for tid, a, op_, cl, sev, cs in q(
             "SELECT ticket_id, account_id, opened_on, closed_on, severity, csat FROM tickets "
             f"WHERE opened_on <= ?{where} ORDER BY rowid", day):
         closed = cl is not None and cl != "" and cl[:10] <= day
         t = make(tid, a, D(op_), D(cl[:10]) if closed else None, sev, cs if closed else None)
-        group = tickets.get(a)
-        if group is None:
-            tickets[a] = [t]
-        else:
-            group.append(t)
+        tickets[a].append(t)
     tables["tickets"] = _sorted_by(tickets, "opened_on")
 
     tables["nps"] = _grouped((
@@ -215,13 +215,17 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         _nps)
     tables["nps"] = _sorted_by(tables["nps"], "date")
 
-    tables["touchpoints"] = _grouped((
-        (a, D(d), k, st, sm, tuple(f for f in fl.split(";") if f) if fl else ())
-        for a, d, k, st, sm, fl in q(
+    make, days, flag_sets = _touchpoint, _Days(), {None: (), "": ()}
+    touchpoints: dict[str, list] = defaultdict(list)
+    for a, d, k, st, sm, fl in q(
             "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
-            f"WHERE date <= ?{where} ORDER BY id", day)),
-        _touchpoint)
-    tables["touchpoints"] = _sorted_by(tables["touchpoints"], "date")
+            f"WHERE date <= ?{where} ORDER BY id", day):
+        flags = flag_sets.get(fl)
+        if flags is None:
+            flags = flag_sets[fl] = tuple(f for f in fl.split(";") if f)
+        t = make(a, days[d], k, st, sm, flags)
+        touchpoints[a].append(t)
+    tables["touchpoints"] = _sorted_by(touchpoints, "date")
 
     tables["goals"] = _grouped((
         (a, g, day_or_none(td), st, roi) for a, g, td, st, roi in q(
@@ -260,14 +264,13 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     else:
         tables["history"] = _run_boundaries(rows, as_of, *history_runs)
 
-    columns = [tables.get(name) or {} for name in _TUPLE_FIELDS]
-    make, empty = _account_data, ()
-    out = []
-    for account in accounts:
-        aid = account.account_id
-        out.append(make(account, *(
-            tuple(by[aid]) if aid in by else empty for by in columns)))
-    return out
+    # Each table's rows per account as a tuple, lined up with `accounts` (C-level loops).
+    ids = [account.account_id for account in accounts]
+    columns = []
+    for name in _TUPLE_FIELDS:
+        by = {aid: tuple(rows) for aid, rows in (tables.get(name) or {}).items()}
+        columns.append(list(map(by.get, ids, itertools.repeat((), len(ids)))))
+    return list(map(_account_data, accounts, *columns))
 
 
 def _run_boundaries(rows: Iterable[tuple], as_of: dt.date, names: tuple[str, ...],
@@ -310,6 +313,15 @@ def _run_boundaries(rows: Iterable[tuple], as_of: dt.date, names: tuple[str, ...
     if not last_kept:
         group.append(built_last())
     return out
+
+
+class _Days(dict):
+    """ISO dates read into `dt.date`s, one object per distinct day (`days["2026-11-23"]`):
+    a book has a few hundred distinct days in half a million dated rows."""
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = _D(text[:10])
+        return day
 
 
 def _sorted_by(groups: dict[str, list], field: str) -> dict[str, list]:

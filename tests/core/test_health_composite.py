@@ -1,9 +1,12 @@
+import math
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csdesk.core.config import Bands, Weights
-from csdesk.core.health import band_for, composite, round_half_up
+from csdesk.core.health import band_for, composite, divide_half_up, round_half_up
 from csdesk.core.models import Band
 
 SEED = Weights().as_dict()
@@ -18,6 +21,13 @@ SEED = Weights().as_dict()
 ])
 def test_round_half_up(value, expected):
     assert round_half_up(value) == expected
+
+
+@given(st.integers(-10**6, 10**6), st.integers(1, 10**4))
+def test_divide_half_up_is_floor_of_the_exact_quotient_plus_a_half(numerator, denominator):
+    exact_value = Fraction(numerator, denominator)
+    expected = math.floor(exact_value + Fraction(1, 2))
+    assert divide_half_up(numerator, denominator) == expected == round_half_up(exact_value)
 
 
 @pytest.mark.parametrize("score, band", [
