@@ -126,6 +126,9 @@ def key_of(table: Table, row: tuple) -> tuple:
     return _KEYS[table.name](row)
 
 
+_COALESCED = frozenset({"contact", "summary"})  # key columns SQL compares as coalesce(x, '')
+
+
 def _key_function(table: Table):
     c = table.columns
     if table.name == "contacts":
@@ -133,7 +136,7 @@ def _key_function(table: Table):
         return lambda row: (row[0], _ascii_lower(row[e]) if row[e] is not None
                             else "~" + _ascii_lower(row[n]))
     at = [c.index(k) for k in table.key]
-    nulls = [c.index(k) for k in table.key if k in ("contact", "summary")]  # coalesce(x, '')
+    nulls = [c.index(k) for k in table.key if k in _COALESCED]
     if nulls:
         return lambda row: tuple("" if row[i] is None and i in nulls else row[i] for i in at)
     if len(at) == 1:
@@ -146,6 +149,20 @@ def _key_function(table: Table):
 
 
 _KEYS = {t.name: _key_function(t) for t in TABLES.values()}
+_NULL_AS_EMPTY = {None: ""}
+
+
+def _keys_of(table: Table, rows: list[tuple]) -> list[tuple]:
+    """`key_of` of many stored rows, column by column."""
+    if table.name == "contacts":
+        return list(map(_KEYS["contacts"], rows))
+    columns = []
+    for name in table.key:
+        column = list(map(operator.itemgetter(table.columns.index(name)), rows))
+        if name in _COALESCED:
+            column = list(map(_NULL_AS_EMPTY.get, column, column))
+        columns.append(column)
+    return list(zip(*columns))
 
 
 def _kind(annotation) -> str:
@@ -247,13 +264,13 @@ class Source:
 
     def __init__(self, label: str, table: str, headers: list[str],
                  rows: list[tuple[int, list]] | None = None, *,
-                 body: tuple[str, str, int] | None = None) -> None:
+                 body: tuple[str, str, int, dict[int, list[str]]] | None = None) -> None:
         self.label = label  # the file as the user named it
         self.table = table
         self.headers = headers  # as written in the file
         self._rows = rows
-        # A plain CSV file's body: (text, line end, rows); row i is on line i + 2, every row
-        # exactly as wide as the header.
+        # A plain CSV file's body: (text, line end, rows, the cells of the rows with quotes by
+        # row index); row i is on line i + 2, every row exactly as wide as the header.
         self._body = body
 
     def __len__(self) -> int:
@@ -262,8 +279,7 @@ class Source:
     @property
     def rows(self) -> list[tuple[int, list]]:
         if self._rows is None:
-            cells, width = self._cells(), len(self.headers)
-            self._rows = [(i + 2, cells[i * width:(i + 1) * width]) for i in range(len(self))]
+            self._rows = list(zip(self.line_numbers(), self._split()))
         return self._rows
 
     def line_numbers(self) -> Iterable[int]:
@@ -274,26 +290,32 @@ class Source:
     def columns(self) -> list[Iterable] | None:
         """Every cell column by column, when every row is as wide as the header (else None)."""
         width = len(self.headers)
-        if self._rows is None:
-            cells = self._cells()
+        if self._rows is None and not self._body[3]:
+            # No quotes: every cell of the body in one split, a column every width-th.
+            text, newline, n, _ = self._body
+            cells = text.replace(newline, ",").split(",") if n else []
             return [cells[i::width] for i in range(width)]
-        rows = [cells for _, cells in self._rows]
+        rows = [cells for _, cells in self._rows] if self._rows is not None else self._split()
         if not rows:
             return [() for _ in self.headers]
         if set(map(len, rows)) != {width}:
             return None
         return list(zip(*rows))
 
-    def _cells(self) -> list[str]:
-        """A plain file's body cells, row after row, in one split."""
-        text, newline, n = self._body
-        if not n:
-            return []
-        return text.replace(newline, ",").split(",")
+    def _split(self) -> list[list[str]]:
+        """A plain file's body rows' cells."""
+        text, newline, n, quoted = self._body
+        rows = list(map(_split_line, text.split(newline))) if n else []
+        for i, cells in quoted.items():
+            rows[i] = cells
+        return rows
 
     def cell(self, cells: list, header: str):
         i = self.headers.index(header)
         return cells[i] if i < len(cells) else None
+
+
+_split_line = operator.methodcaller("split", ",")
 
 
 _TABLE_WORDS = {**{t: t for t in TABLES}, "account": "accounts", "contact": "contacts",
@@ -414,14 +436,20 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
 _BLANK_FIRST_CELL = re.compile(r"\n[^\S\n]*(?:,|\n|$)")  # at a line end: the next line's
 
 
-def _read_plain_csv(text: str, label: str, table: str) -> Source | None:
-    """A CSV file that needs no CSV reader, or None: no quotes, one kind of line end, every
-    body row exactly as wide as the header, none starting with a blank cell (so none blank).
+_FIELD = r'(?:[^,"]*|"(?:[^"]|"")*")'
+_QUOTED_LINE = re.compile(f"{_FIELD}(?:,{_FIELD})*")  # every quote where the csv module wants it
 
-    Such a file reads the same split on commas, row i on line i + 1, as the csv module reads
-    it; its body lines are split when the importer reads the table (`Source`).
+
+def _read_plain_csv(text: str, label: str, table: str) -> Source | None:
+    """A CSV file that needs no CSV reader for most of its lines, or None.
+
+    Plain: one kind of line end; every line with a quote well-formed on its own (no cell spans
+    lines; those lines are read by the csv module); every body row exactly as wide as the
+    header; none starting with a blank cell (so none blank). Such a file reads the same split
+    on commas, row i on line i + 1, as the csv module reads it; the lines without quotes are
+    split when the importer reads the table (`Source`).
     """
-    if '"' in text or "\0" in text:
+    if "\0" in text:
         return None
     newline = "\n"
     if "\r" in text:  # Windows line ends (Excel's, the csv module's): all of them, or no
@@ -433,21 +461,35 @@ def _read_plain_csv(text: str, label: str, table: str) -> Source | None:
         lines.pop()
     if not lines or not lines[0]:
         return None
+    quoted: dict[int, list[str]] = {}
+    if '"' in text:
+        for i in [i for i, line in enumerate(lines) if '"' in line]:
+            if not _QUOTED_LINE.fullmatch(lines[i]):
+                return None
+            quoted[i] = next(csv.reader((lines[i],), strict=False))
+    headers = quoted.pop(0, None) or lines[0].split(",")
+    quoted = {i - 1: cells for i, cells in quoted.items()}  # by body row
     body = lines[1:]
-    width = lines[0].count(",")
-    if body and set(map(str.count, body, itertools.repeat(","))) != {width}:
+    width = len(headers) - 1
+    counts = list(map(str.count, body, itertools.repeat(",")))
+    for i, cells in quoted.items():
+        if not cells[0].strip():
+            return None
+        counts[i] = len(cells) - 1
+    if body and set(counts) != {width}:
         return None
     end = len(text) - 1 if text.endswith("\n") else len(text)
     if _BLANK_FIRST_CELL.search(text, text.find("\n"), end):
         return None
-    while body and _is_footer(body[-1].split(",")):
+    while body and _is_footer(quoted.get(len(body) - 1) or body[-1].split(",")):
+        quoted.pop(len(body) - 1, None)
         body.pop()
     n = len(body)
     start = len(lines[0]) + len(newline)
     stop = start + sum(map(len, body)) + len(newline) * (n - 1)
-    headers = lines[0].split(",")
     del body, lines
-    return Source(label, table, headers, body=(text[start:stop] if n else "", newline, n))
+    return Source(label, table, headers,
+                  body=(text[start:stop] if n else "", newline, n, quoted))
 
 
 def _is_footer(cells: list[str]) -> bool:
@@ -657,6 +699,9 @@ def _stored_default(table: str, column: str):
         call_default_factory=True))
 
 
+_PLAIN_TEXT = (str, str | None, typing.Optional[str])
+
+
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -671,6 +716,10 @@ class _Reader:
         self.notes: list[str] = []
         self.book_names: dict[str, list[str]] = defaultdict(list)
         self.known_ids: set[str] = set()
+        # Tables with no rows in the book: which cells a row leaves empty does not matter
+        # there (nothing stored to keep), so the column-wise pass does not track them.
+        self.fresh = {name for name in TABLES
+                      if db.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None}
         for account_id, name in db.execute("SELECT account_id, name FROM accounts"):
             self.known_ids.add(account_id)
             self.book_names[name.casefold()].append(account_id)
@@ -848,6 +897,17 @@ class _Reader:
             mapping: dict = {}
             slow_texts: set = set()
             empty_texts: set = set()
+            if kind == "text" and column not in VERBATIM_COLUMNS and not required \
+                    and None not in distinct and fields[column].annotation in _PLAIN_TEXT \
+                    and not fields[column].metadata:
+                # Optional text, no constraints: the field takes any string as it is, so a
+                # cell is its text without outer spaces, or not given.
+                texts = list(distinct)
+                mapping = dict(zip(texts, map(str.strip, texts)))
+                empty_texts = {t for t, value in mapping.items() if not value}
+                for text in empty_texts:
+                    mapping[text] = default
+                distinct = ()
             for text in distinct:
                 value = _EMPTY if text is None or text == "" else None
                 if value is None:
@@ -874,7 +934,7 @@ class _Reader:
             stored_cols[column] = list(map(mapping.__getitem__, raw))
             if slow_texts:
                 slow_rows.update(i for i, t in enumerate(raw) if t in slow_texts)
-            if empty_texts:
+            if empty_texts and src.table not in self.fresh:
                 for i, t in enumerate(raw):
                     if t in empty_texts:
                         empties.setdefault(i, set()).add(column)
@@ -1068,12 +1128,13 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     new_accounts: list[tuple] = []
     for name, rows in by_table.items():
         table = TABLES[name]
-        key = _KEYS[name]
-        latest: dict[tuple, Row] = dict(zip(map(key, [row[2] for row in rows]), rows))
-        if len(latest) != len(rows):  # some key repeats: say which rows, in file order
+        values = list(map(_VALUES, rows))
+        keys = _keys_of(table, values)
+        latest: dict[tuple, Row] = dict(zip(keys, rows))
+        repeats = len(latest) != len(rows)
+        if repeats:  # some key repeats: say which rows, in file order
             latest = {}
-            for row in rows:
-                k = key(row[2])
+            for row, k in zip(rows, keys):
                 earlier = latest.get(k)
                 if earlier is not None:
                     plan.duplicates.append(
@@ -1086,10 +1147,12 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
         given_all = frozenset(table.columns)
         inserted = updated = unchanged = 0
         if not existing:  # an empty table: every row is new
-            out.extend(row[2] for row in latest.values())
-            change.inserted += len(latest)
+            if repeats:
+                values = [row[2] for row in latest.values()]
+            out.extend(values)
+            change.inserted += len(values)
             if name == "accounts":
-                new_accounts.extend(row[2] for row in latest.values())
+                new_accounts.extend(values)
             continue
         for k, (_, _, values, given) in latest.items():
             before = existing.get(k)
@@ -1123,6 +1186,9 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     return plan
 
 
+_VALUES = operator.itemgetter(2)  # a read row's stored values
+
+
 def _show_key(key: tuple) -> str:
     return ", ".join(str(k).lstrip("~") for k in key if k not in ("", None))
 
@@ -1136,8 +1202,8 @@ def _account(values: tuple) -> m.Account:
 
 def _existing(db: sqlite_utils.Database, table: Table) -> dict[tuple, tuple]:
     """Every stored row of a table by its natural key (one read per table, none per row)."""
-    cur = db.execute(f"SELECT {', '.join(table.columns)} FROM {table.name}")
-    return {key_of(table, row): row for row in cur}
+    rows = db.execute(f"SELECT {', '.join(table.columns)} FROM {table.name}").fetchall()
+    return dict(zip(_keys_of(table, rows), rows))
 
 
 def write_plan(db: sqlite_utils.Database, plan: ImportPlan) -> None:
@@ -1229,10 +1295,13 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_o
     """`csdesk import`: read, check, and (unless a dry run) write. Raises ImportRefused."""
     problems: list[Problem] = []
     notes: list[str] = []
-    with gc_paused():  # hundreds of thousands of acyclic rows: nothing for the collector
+    # Hundreds of thousands of acyclic rows: nothing for the collector, now or later (the plan
+    # lives on: frozen, the first collection after this does not walk its rows).
+    with gc_paused(freeze=True):
         sources = read_sources(paths, problems, notes)
         plan = plan_import(db, sources, as_of=as_of, rules=rules, dayfirst=dayfirst,
                            problems=problems, notes=notes)
+        del sources
         if not dry_run:
             write_plan(db, plan)
     return plan

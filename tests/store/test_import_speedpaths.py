@@ -134,11 +134,16 @@ def test_a_book_of_every_table_stores_the_same_rows(tmp_path, monkeypatch, newli
     assert fk == (1,)  # foreign keys are checked again after the import
 
 
-def test_quoted_cells_and_a_salesforce_footer_store_the_same_rows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quoted_cells_and_a_salesforce_footer_store_the_same_rows(tmp_path, monkeypatch,
+                                                                  newline):
     files = many_files(ACCOUNTS + "\n\"Grand Totals (3 records)\"\n\"Confidential\"\n")
     files["usage.csv"] = files["usage.csv"] + "\nGrand Totals (301 records),,,\n"
-    tables, *_ = import_both(tmp_path, monkeypatch, files)
+    files["contacts.csv"] = files["contacts.csv"].replace("CFO", '"CFO, Finance"')
+    files["nps.csv"] = files["nps.csv"].replace("Great", '"Great, ""really"""')
+    tables, *_ = import_both(tmp_path, monkeypatch, files, newline=newline)
     assert len(tables["accounts"]) == 3 and len(tables["usage"]) == 300
+    assert ("CFO, Finance",) in [row[4:5] for row in tables["contacts"]]
 
 
 def test_importing_twice_changes_nothing_either_way(tmp_path, monkeypatch):
@@ -195,7 +200,10 @@ def test_plain_csv_reads_like_the_csv_module(monkeypatch):
     texts = ["a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\r\n1,2", "a,b\n1,2\r\n", "a,b\n", "a,b",
              "a,b\n1,2\n\n3,4\n", "a,b\n ,\n1,2\n", "a,b\n1\n", "a,b\n1,2,3\n", "\n",
              "a,b\n1,2\nGrand Totals (1 records),\n", "a, b \n x ,y\n", "a\n1\n2\n\n",
-             "", "a,b\n1,2\r3,4\n", "a,b\n1,\"2\"\n"]
+             "", "a,b\n1,2\r3,4\n", "a,b\n1,\"2\"\n", 'a,b\n"1,5",2\n', '"a","b"\r\n"1","2"\r\n',
+             'a,b\n"x""y",2\n', 'a,b\n"",2\n', 'a,b\n1,"2\n3"\n', 'a,b\nx"y,2\n', 'a,b\n"x"y,2\n',
+             'a,b\n "x",2\n', '"a","b"\n"1","2"\n"Grand Totals (1 records)"\n', 'a,b\n"1","2",""\n',
+             'a,b\n"1"\n', '"a,b"\n"1,2"\n']
     for text in texts:
         fast_problems: list = []
         fast = importer.read_csv(text, "f.csv", "usage", fast_problems)
