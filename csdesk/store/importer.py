@@ -115,7 +115,7 @@ SYNONYMS = {  # enum spellings other tools use
 
 def _ascii_lower(text: str) -> str:
     # SQLite's lower() folds ASCII only; the Python side of a key must fold the same way.
-    return text.translate(_ASCII_LOWER)
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -156,9 +156,16 @@ def _keys_of(table: Table, rows: list[tuple]) -> list[tuple]:
     """`key_of` of many stored rows, column by column."""
     if table.name == "contacts":
         return list(map(_KEYS["contacts"], rows))
+    return _keys_by_column(table, lambda name: list(map(
+        operator.itemgetter(table.columns.index(name)), rows)))
+
+
+def _keys_by_column(table: Table, column_of) -> list[tuple]:
+    """The natural keys of rows given column by column (`column_of(name)`: a column's values);
+    not for contacts, whose key is not a plain tuple of columns."""
     columns = []
     for name in table.key:
-        column = list(map(operator.itemgetter(table.columns.index(name)), rows))
+        column = column_of(name)
         if name in _COALESCED:
             column = list(map(_NULL_AS_EMPTY.get, column, column))
         columns.append(column)
@@ -269,6 +276,7 @@ class Source:
         self.table = table
         self.headers = headers  # as written in the file
         self._rows = rows
+        self.text_only = False  # every cell a string or missing (a CSV file's)
         # A plain CSV file's body: (text, line end, rows, the cells of the rows with quotes by
         # row index); row i is on line i + 2, every row exactly as wide as the header.
         self._body = body
@@ -389,6 +397,7 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     """
     plain = _read_plain_csv(text, label, table)
     if plain is not None:
+        plain.text_only = True
         return plain
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
@@ -430,7 +439,9 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
         elif not cells[0].strip() and not "".join(cells).strip():
             continue
         out.append(row)
-    return Source(label, table, headers, out)
+    source = Source(label, table, headers, out)
+    source.text_only = True
+    return source
 
 
 _BLANK_FIRST_CELL = re.compile(r"\n[^\S\n]*(?:,|\n|$)")  # at a line end: the next line's
@@ -573,6 +584,27 @@ def read_json_book(text: str, label: str, problems: list[Problem],
 Row = tuple[str, int, tuple, frozenset]
 
 
+@dataclass
+class _Batch:
+    """One source's rows for a table empty in the book, as the column-wise pass reads them:
+    their stored values and natural keys; `rows()` makes them read rows (`Row`)."""
+
+    label: str
+    lines: Iterable[int]
+    values: list[tuple]
+    keys: list[tuple]
+    given: frozenset
+
+    def rows(self) -> list[Row]:
+        return list(zip(itertools.repeat(self.label), self.lines, self.values,
+                        itertools.repeat(self.given)))
+
+
+def _rows(parts: list) -> list[Row]:
+    """Read rows of a table, whichever way each source was read."""
+    return [row for part in parts for row in (part.rows() if isinstance(part, _Batch) else part)]
+
+
 _EMPTY = object()  # a cell with nothing in it: the column is not given
 _BAD = object()  # a cell that cannot be read; the row is read again, carefully, to say why
 
@@ -702,6 +734,11 @@ def _stored_default(table: str, column: str):
 _PLAIN_TEXT = (str, str | None, typing.Optional[str])
 
 
+def _any_text(metadata: list) -> bool:
+    """Whether every non-empty string meets these field constraints (none, or `min_length=1`)."""
+    return all(type(c).__name__ == "MinLen" and c.min_length <= 1 for c in metadata)
+
+
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -750,7 +787,7 @@ class _Reader:
             names[key].append(account_id)
         self.names = {k: sorted(v) for k, v in names.items()}
 
-    def read(self, src: Source) -> list[Row]:
+    def read(self, src: Source) -> list[Row] | _Batch:
         table = TABLES[src.table]
         lookup = header_lookup(src.table, table.columns)
         kinds = KINDS[src.table]
@@ -887,7 +924,7 @@ class _Reader:
                 distinct = set(raw)
             except TypeError:  # lists or objects in a JSON book
                 return None
-            if not all(type(v) is str or v is None for v in distinct):
+            if not src.text_only and not all(type(v) is str or v is None for v in distinct):
                 return None
             read = _converter(kind, column, choices, self.dayfirst)
             check = _field_validator(table.name, column)
@@ -897,16 +934,21 @@ class _Reader:
             mapping: dict = {}
             slow_texts: set = set()
             empty_texts: set = set()
-            if kind == "text" and column not in VERBATIM_COLUMNS and not required \
-                    and None not in distinct and fields[column].annotation in _PLAIN_TEXT \
-                    and not fields[column].metadata:
-                # Optional text, no constraints: the field takes any string as it is, so a
-                # cell is its text without outer spaces, or not given.
+            if kind == "text" and column not in VERBATIM_COLUMNS and None not in distinct \
+                    and fields[column].annotation in _PLAIN_TEXT \
+                    and _any_text(fields[column].metadata):
+                # The field takes any (non-empty) string as it is: a cell is its text without
+                # outer spaces, or not given (refused when the column is required).
                 texts = list(distinct)
                 mapping = dict(zip(texts, map(str.strip, texts)))
-                empty_texts = {t for t, value in mapping.items() if not value}
-                for text in empty_texts:
-                    mapping[text] = default
+                blank = {t for t, value in mapping.items() if not value}
+                if column == "account_id":
+                    unknown = set(mapping.values()) - known - {""}
+                    if unknown:
+                        slow_texts = {t for t, value in mapping.items() if value in unknown}
+                        mapping.update(dict.fromkeys(slow_texts))
+                (slow_texts if required else empty_texts).update(blank)
+                mapping.update(dict.fromkeys(blank, default))
                 distinct = ()
             for text in distinct:
                 value = _EMPTY if text is None or text == "" else None
@@ -947,6 +989,14 @@ class _Reader:
         givens: dict[frozenset, frozenset] = {}
         out: list[Row] = []
         index: list[int] = []
+        if not slow_rows and src.table in self.fresh:  # the plan takes it column-wise
+            values = list(zip(*parts))
+            if table.name == "contacts":
+                keys = list(map(_KEYS["contacts"], values))
+            else:
+                keys = _keys_by_column(table, lambda c: stored_cols[c] if c in stored_cols
+                                       else [_stored_default(table.name, c)] * n)
+            return _Batch(label, lines, values, keys, everything), []
         if not slow_rows and not empties:
             out = list(zip(itertools.repeat(label), lines, zip(*parts),
                            itertools.repeat(everything)))
@@ -1116,18 +1166,31 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     reader.problems += problems or []
     reader.notes += notes or []
     reader.learn_accounts(sources)
-    by_table: dict[str, list[Row]] = defaultdict(list)
+    by_table: dict[str, list[list[Row] | _Batch]] = defaultdict(list)
     for name in TABLES:  # dependency order, whatever order the files came in
         for src in sources:
             if src.table == name:
-                by_table[name] += reader.read(src)
+                by_table[name].append(reader.read(src))
     if reader.problems:
         raise ImportRefused(reader.problems)
 
     plan = ImportPlan(notes=reader.notes)
     new_accounts: list[tuple] = []
-    for name, rows in by_table.items():
+    for name, parts in by_table.items():
         table = TABLES[name]
+        if all(isinstance(part, _Batch) for part in parts):
+            # A table empty in the book, every row read column-wise: unless a key repeats,
+            # every row is inserted as it is.
+            values = (parts[0].values if len(parts) == 1 else
+                      list(itertools.chain.from_iterable(part.values for part in parts)))
+            if len(set(itertools.chain.from_iterable(part.keys for part in parts))) \
+                    == len(values):
+                plan.writes.setdefault(name, []).extend(values)
+                plan.changes.setdefault(name, TableChange()).inserted += len(values)
+                if name == "accounts":
+                    new_accounts.extend(values)
+                continue
+        rows = _rows(parts)
         values = list(map(_VALUES, rows))
         keys = _keys_of(table, values)
         latest: dict[tuple, Row] = dict(zip(keys, rows))
@@ -1175,7 +1238,7 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
         change.unchanged += unchanged
 
     # §7: a new account gets its onboarding milestones, unless the import brings them.
-    brought = {r[2][0] for r in by_table.get("milestones", [])}
+    brought = {r[2][0] for r in _rows(by_table.get("milestones", []))}
     records = [rec for values in new_accounts if values[0] not in brought
                for rec in new_milestones(_account(values), as_of, rules)]
     if records:
@@ -1194,10 +1257,15 @@ def _show_key(key: tuple) -> str:
 
 
 def _account(values: tuple) -> m.Account:
-    row = dict(zip(TABLES["accounts"].columns, values))
-    return m.Account.model_construct(
-        **row | {"contract_start": dt.date.fromisoformat(row["contract_start"]),
-                 "renewal_date": dt.date.fromisoformat(row["renewal_date"])})
+    """A stored accounts row as the model (for its onboarding milestones), unvalidated."""
+    fields = list(values)
+    for i in _ACCOUNT_DATES:
+        fields[i] = dt.date.fromisoformat(fields[i])
+    return _trusted_account(*fields)
+
+
+_trusted_account = m.trusted(m.Account, positional=True)
+_ACCOUNT_DATES = [TABLES["accounts"].columns.index(c) for c in ("contract_start", "renewal_date")]
 
 
 def _existing(db: sqlite_utils.Database, table: Table) -> dict[tuple, tuple]:

@@ -2,9 +2,9 @@
 the same rows with the same `file:line: column: reason`.
 
 Fast paths: a plain CSV file split on commas instead of read by the csv module
-(`_read_plain_csv`), the column-wise validation pass (`_Reader._fast`), the plan's
-column-wise handling of rows for an empty table, and the plain INSERT into an empty table with
-its indexes built afterwards (`_insert_fresh`). The `careful` fixture turns all of them off, so
+(`_read_plain_csv`), the column-wise validation pass (`_Reader._fast`) with the plan taking
+its rows for a table empty in the book column-wise (`_Batch`), and the plain INSERT into an
+empty table with its indexes built afterwards (`_insert_fresh`). The `careful` fixture turns all of them off, so
 each test imports the same files both ways and compares the stored tables.
 """
 
@@ -27,9 +27,6 @@ def careful_paths(monkeypatch) -> None:
     monkeypatch.setattr(importer, "_read_plain_csv", lambda text, label, table: None)
     monkeypatch.setattr(importer._Reader, "_fast", lambda self, src, table, plain: None)
     monkeypatch.setattr(importer, "_insert_fresh", lambda conn, name, rows: False)
-    for name, value in vars(importer).items():
-        if name.startswith("_plan_fresh"):
-            monkeypatch.setattr(importer, name, lambda *a, **k: None)
 
 
 def write(folder, name, text, *, newline="\n", bom=False):
@@ -238,3 +235,16 @@ def test_a_key_sql_repeats_falls_back_to_the_upsert(book):
         == schema
     with pytest.raises(sqlite3.IntegrityError):
         book.execute("INSERT INTO nps (account_id, date, score) VALUES ('A1', '2026-01-01', 1)")
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_two_files_of_one_table_store_the_same_rows(tmp_path, monkeypatch, repeat):
+    files = many_files()
+    files["usage-more.csv"] = ("account_id,date,active_users\n"
+                               + ("A1,2026-01-01,5\n" if repeat else "")  # row 1's key
+                               + "A2,2027-01-01,6\nA3,2027-01-02,7\n")
+    files["accounts-more.csv"] = "account_id,name,arr,contract_start,renewal_date\n" \
+                                 "A4,Delta,1000,2026-11-01,2027-11-01\n"
+    _, (changes, duplicates, _), _, _ = import_both(tmp_path, monkeypatch, files)
+    assert changes["usage"].inserted == 302 and changes["accounts"].inserted == 4
+    assert len(duplicates) == 1 + repeat
