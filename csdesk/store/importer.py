@@ -771,13 +771,21 @@ class _Reader:
             lookup = header_lookup("accounts", TABLES["accounts"].columns)
             id_h = next((h for h in src.headers if lookup.get(_n(h)) == "account_id"), None)
             name_h = next((h for h in src.headers if lookup.get(_n(h)) == "name"), None)
-            for _, cells in src.rows:
-                account_id = src.cell(cells, id_h) if id_h else None
+            columns = src.columns()
+
+            def column(header: str | None) -> Iterable:
+                if header is None:
+                    return itertools.repeat(None, len(src))
+                at = src.headers.index(header)
+                if columns is not None:
+                    return columns[at]
+                return [cells[at] if at < len(cells) else None for _, cells in src.rows]
+
+            for account_id, name in zip(column(id_h), column(name_h)):
                 if _empty(account_id):
                     continue
                 account_id = _cell("text", "account_id", account_id, False)
                 self.known_ids.add(account_id)
-                name = src.cell(cells, name_h) if name_h else None
                 if isinstance(name, str) and name.strip():
                     imported[account_id] = name.strip()
         name_of = {account_id: key for key, ids in self.book_names.items() for account_id in ids}
