@@ -298,12 +298,23 @@ class Source:
     def columns(self) -> list[Iterable] | None:
         """Every cell column by column, when every row is as wide as the header (else None)."""
         width = len(self.headers)
-        if self._rows is None and not self._body[3]:
-            # No quotes: every cell of the body in one split, a column every width-th.
-            text, newline, n, _ = self._body
+        if self._rows is None:
+            # Every cell of the body in one split, a column every width-th; the rows with
+            # quotes (read on their own) split as empty cells, then put in.
+            text, newline, n, quoted = self._body
+            if quoted:
+                lines = text.split(newline)
+                for i in quoted:
+                    lines[i] = "," * (width - 1)
+                text = newline.join(lines)
+                del lines
             cells = text.replace(newline, ",").split(",") if n else []
-            return [cells[i::width] for i in range(width)]
-        rows = [cells for _, cells in self._rows] if self._rows is not None else self._split()
+            columns = [cells[i::width] for i in range(width)]
+            for i, row in quoted.items():
+                for column, cell in zip(columns, row):
+                    column[i] = cell
+            return columns
+        rows = [cells for _, cells in self._rows]
         if not rows:
             return [() for _ in self.headers]
         if set(map(len, rows)) != {width}:

@@ -204,6 +204,7 @@ def test_plain_csv_reads_like_the_csv_module(monkeypatch):
     for text in texts:
         fast_problems: list = []
         fast = importer.read_csv(text, "f.csv", "usage", fast_problems)
+        columns = fast.columns()  # before `rows`, which keeps what it splits
         with monkeypatch.context() as patch:
             patch.setattr(importer, "_read_plain_csv", lambda text, label, table: None)
             slow_problems: list = []
@@ -211,8 +212,10 @@ def test_plain_csv_reads_like_the_csv_module(monkeypatch):
         assert (fast.headers, fast.rows, list(fast.line_numbers()), len(fast)) == (
             slow.headers, slow.rows, list(slow.line_numbers()), len(slow)), text
         assert fast_problems == slow_problems, text
-        assert fast.columns() == slow.columns() or [list(c) for c in fast.columns()] == [
-            list(c) for c in slow.columns()], text
+        if columns is None:
+            assert slow.columns() is None, text
+        else:
+            assert [list(c) for c in columns] == [list(c) for c in slow.columns()], text
 
 
 def test_a_key_sql_repeats_falls_back_to_the_upsert(book):
