@@ -1,8 +1,9 @@
 """A realistic, deterministic demo book (`csdesk demo`).
 
 Pure: `generate(accounts, seed, as_of, rules)` returns the tables as lists of row dicts (the JSON
-book's shape); `csdesk.store.demo_writer` puts them in a book through the importer, so the demo
-is validated like any import. Everything comes from one `random.Random(seed)` and every date is
+book's shape), built on first look or a few accounts at a time (`DemoBook.chunks`);
+`csdesk.store.demo_writer` puts them in a book through the importer, so the demo is validated
+like any import. Everything comes from one `random.Random(seed)` and every date is
 relative to `as_of`, so the same seed and day give the same book.
 
 Each account follows a *story* that exercises the rules of PLAYBOOK_RULES.md: thriving accounts
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -250,8 +252,55 @@ def _round(value: float, step: int) -> float:
 
 
 def generate(accounts: int, seed: int, as_of: dt.date, rules: Rules,
-             csm_name: str | None = None) -> dict[str, list[dict]]:
-    """The demo book's tables as lists of rows with the import columns (the JSON book shape)."""
+             csm_name: str | None = None) -> DemoBook:
+    """The demo book's tables (the JSON book shape): see `DemoBook`."""
+    return DemoBook(accounts, seed, as_of, rules, csm_name)
+
+
+class DemoBook(Mapping[str, list[dict]]):
+    """The demo book's tables as lists of rows with the import columns, by table name.
+
+    The rows are built on first look at a table. `chunks` builds them a few accounts at a
+    time instead, so that a big book's rows need not all be in memory at once (the writer's
+    way): the same rows, in the same order, from the same `random.Random(seed)` drawn in the
+    same order, whatever the chunk size.
+    """
+
+    def __init__(self, accounts: int, seed: int, as_of: dt.date, rules: Rules,
+                 csm_name: str | None = None) -> None:
+        self.accounts, self.seed, self.as_of, self.rules = accounts, seed, as_of, rules
+        self.csm_name = csm_name
+        self._tables: dict[str, list[dict]] | None = None
+
+    def chunks(self, accounts: int) -> Iterator[dict[str, list[dict]]]:
+        """The tables of `accounts` accounts at a time (the last chunk may have fewer), each
+        chunk with every row of its accounts; built afresh on every call."""
+        return _generate(self.accounts, self.seed, self.as_of, self.rules, self.csm_name,
+                         max(1, accounts))
+
+    @property
+    def built(self) -> bool:
+        """Whether the whole book's rows are in memory already (someone looked)."""
+        return self._tables is not None
+
+    @property
+    def tables(self) -> dict[str, list[dict]]:
+        if self._tables is None:
+            self._tables = next(self.chunks(self.accounts), None) or _Book().tables
+        return self._tables
+
+    def __getitem__(self, table: str) -> list[dict]:
+        return self.tables[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+def _generate(accounts: int, seed: int, as_of: dt.date, rules: Rules, csm_name: str | None,
+              chunk: int) -> Iterator[dict[str, list[dict]]]:
     rng = random.Random(seed)
     book = _Book()
     owner = csm_name or "Dana Reyes"
@@ -287,7 +336,9 @@ def generate(accounts: int, seed: int, as_of: dt.date, rules: Rules,
         gen.notes()
         if gen.surprise_churn:
             _end_at_churn(book, gen.account_id, gen.outcome_date)
-    return book.tables
+        if (index + 1) % chunk == 0 or index + 1 == accounts:
+            yield book.tables
+            book = _Book()
 
 
 def _end_at_churn(book: _Book, account_id: str, churned_on: dt.date) -> None:
