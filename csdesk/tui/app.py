@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -117,7 +116,7 @@ class CsdeskApp(App):
 
     def _failed(self, what: str, exc: Exception) -> None:
         self.busy = None
-        self.notify(f"{what}: {exc}", severity="error", timeout=10)
+        self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
 
     def load_demo(self) -> None:
         if self.book is None or not self.book.empty:
@@ -252,8 +251,10 @@ class CsdeskApp(App):
     def _exported(self, path: Path, text: str) -> None:
         self.copy_to_clipboard(text)
         self.last_export = path
-        self.notify(Text(f"QBR agenda written to {path} and copied to the clipboard."),
-                    title="Exported", timeout=10)
+        # Book text (the path holds the account's name) is data: no markup (a Rich Text here
+        # would crash the toast: Textual's notify takes a str).
+        self.notify(f"QBR agenda written to {path} and copied to the clipboard.",
+                    title="Exported", timeout=10, markup=False)
 
     def action_renewal_outcome(self) -> None:
         current = self.current_account()
@@ -335,7 +336,7 @@ class CsdeskApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, AccountScreen) and screen.account_id == detail.account_id:
                 screen.show_detail(detail)
-        self.notify(Text(message), timeout=4)
+        self.notify(message, timeout=4, markup=False)  # names in it are data, not markup
 
     # --- quitting -----------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ async def test_while_the_book_is_scored_the_queue_says_loading_not_empty(app):
 
 
 async def test_log_a_touchpoint_from_today_in_two_keys(app):
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         account_id = app.screen.selected_account_id()
         before = _count(app, "SELECT count(*) FROM touchpoints WHERE account_id=? AND date=? "
@@ -98,6 +98,15 @@ async def test_log_a_touchpoint_from_today_in_two_keys(app):
                        [account_id, AS_OF.isoformat()])
         assert after == before + 1
         assert not isinstance(app.screen, TouchpointForm)
+        assert "Logged completed check-in" in _toasts(app)  # the toast renders
+
+
+def _toasts(app) -> str:
+    """The text of every notification on screen, rendered as the app renders it (the pilot
+    shows notifications only when run with `notifications=True`)."""
+    from textual.widgets._toast import Toast
+
+    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
 
 
 async def test_log_a_touchpoint_with_summary_and_flag(app):
@@ -376,7 +385,7 @@ async def test_markup_in_names_shows_literally(tmp_path, monkeypatch):
             "status": "active"})
     db.conn.close()
     app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
@@ -391,6 +400,10 @@ async def test_markup_in_names_shows_literally(tmp_path, monkeypatch):
         assert isinstance(app.screen, AccountScreen)
         header = str(app.screen.query_one("#account-header").render())
         assert app.screen.detail.name in header
+        await pilot.press("t")
+        await pilot.press("enter")  # the toast names the account as typed
+        await settle(pilot)
+        assert f"with {app.screen.detail.name} on" in _toasts(app)
     assert app.return_code in (None, 0)
     app.workbench.desk.close()
 
@@ -422,11 +435,12 @@ async def test_export_the_qbr_agenda_from_today(demo_book, tmp_path):
 
     exports = tmp_path / "exports"
     app = make_app(demo_book, export_dir=exports)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         first = app.book.brief[0]
         await pilot.press("e")
         await settle(pilot)
+        assert "QBR agenda written to" in _toasts(app)  # says where it wrote
     app.workbench.desk.close()
     [path] = exports.glob("qbr-*.md")
     text = path.read_text()
