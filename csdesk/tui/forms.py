@@ -203,7 +203,7 @@ class ContactForm(Form):
                              allow_blank=False, id="status")
                 yield Label("Sentiment")
                 yield CompactSelect(_options(Sentiment), value=str(c.sentiment) if c and c.sentiment
-                             else Select.BLANK, id="sentiment")
+                             else Select.NULL, id="sentiment")
                 yield Label("Success means")
                 yield CompactInput(c.success_definition or "" if c else "",
                             placeholder="their definition of success", id="success")
@@ -233,7 +233,7 @@ class ContactForm(Form):
                 contact_id=self.contact.contact_id if self.contact else None,
                 role=self.query_one("#role", Select).value, status=status,
                 departed_on=departed_on,
-                sentiment=None if sentiment is Select.BLANK else sentiment,
+                sentiment=None if sentiment is Select.NULL else sentiment,
                 success_definition=value("#success"))
         except ValidationError as exc:
             self.problem(_problems(exc).replace("name: String should have at least 1 character",
@@ -312,7 +312,7 @@ class RenewalForm(Form):
         text = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
         self.dismiss(RenewalEntry(
             outcome=outcome, day=day, new_arr=new_arr, reason=text("#reason"),
-            preventable=None if preventable is Select.BLANK else preventable == "yes",
+            preventable=None if preventable is Select.NULL else preventable == "yes",
             competitor=text("#competitor")))
 
 

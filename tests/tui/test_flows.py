@@ -194,6 +194,34 @@ async def test_mark_the_champion_departed_raises_a_critical_alert(app):
         assert "Champion departed" in warnings
 
 
+async def test_add_then_edit_a_stakeholder_in_place(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        account_id = account_with_single_champion(app)
+        screen = await open_account(pilot, account_id)
+        await pilot.press("right_square_bracket")  # Stakeholders
+        await pilot.pause()
+        table = screen.query_one("#contacts", RowTable)
+        before = len(table.rows)
+        await pilot.press("a")  # a new stakeholder: champion, active, no sentiment yet
+        await pilot.pause()
+        await pilot.press(*"[b]Noor[/b] Haddad", "enter")
+        await settle(pilot)
+        db = app.workbench.desk.db
+        row = db.execute("SELECT id, role, status, sentiment FROM contacts WHERE account_id=? "
+                         "AND name=?", [account_id, "[b]Noor[/b] Haddad"]).fetchone()
+        assert row is not None and row[1:] == ("champion", "active", None)
+        assert len(table.rows) == before + 1
+        assert "[b]Noor[/b] Haddad" in _toasts(app)
+        table.cursor = next(i for i, line in enumerate(table.rows) if line.rowid == row[0])
+        await pilot.press("enter")  # edit: the form opens on the stored values
+        await pilot.pause()
+        await pilot.press("end", *" Jr.", "enter")
+        await settle(pilot)
+        assert db.execute("SELECT name, sentiment FROM contacts WHERE id=?", [row[0]]
+                          ).fetchone() == ("[b]Noor[/b] Haddad Jr.", None)
+
+
 async def test_toggle_a_milestone_item(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -425,6 +453,10 @@ async def test_log_a_renewal_outcome(app):
         assert row == ("renewed", before.arr, before.arr)
         after = app.book.assessments[account_id].account
         assert after.renewal_date > before.renewal_date  # moved on by a term
+        preventable = app.workbench.desk.db.execute(
+            "SELECT preventable FROM renewals WHERE account_id=? AND date=?",
+            [account_id, AS_OF.isoformat()]).fetchone()[0]
+        assert preventable is None  # not asked, not answered: not "not preventable"
 
 
 async def test_export_the_qbr_agenda_from_today(demo_book, tmp_path):
