@@ -167,14 +167,19 @@ async def test_escape_does_not_lose_a_typed_note(app):
         assert not isinstance(app.screen, NoteForm)
 
 
+async def _stakeholders(pilot):
+    """The Stakeholders tab of an account with one champion: (account id, screen, table)."""
+    await settle(pilot)
+    account_id = account_with_single_champion(pilot.app)
+    screen = await open_account(pilot, account_id)
+    await pilot.press("right_square_bracket")
+    await pilot.pause()
+    return account_id, screen, screen.query_one("#contacts", RowTable)
+
+
 async def test_mark_the_champion_departed_raises_a_critical_alert(app):
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        account_id = account_with_single_champion(app)
-        screen = await open_account(pilot, account_id)
-        await pilot.press("right_square_bracket")  # Stakeholders
-        await pilot.pause()
-        table = screen.query_one("#contacts", RowTable)
+        account_id, screen, table = await _stakeholders(pilot)
         index = next(i for i, line in enumerate(table.rows)
                      if line.contact.role == Role.champion
                      and line.contact.status == ContactStatus.active)
@@ -196,12 +201,7 @@ async def test_mark_the_champion_departed_raises_a_critical_alert(app):
 
 async def test_add_then_edit_a_stakeholder_in_place(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        account_id = account_with_single_champion(app)
-        screen = await open_account(pilot, account_id)
-        await pilot.press("right_square_bracket")  # Stakeholders
-        await pilot.pause()
-        table = screen.query_one("#contacts", RowTable)
+        account_id, screen, table = await _stakeholders(pilot)
         before = len(table.rows)
         await pilot.press("a")  # a new stakeholder: champion, active, no sentiment yet
         await pilot.pause()
