@@ -180,6 +180,15 @@ class CsdeskApp(App):
         if len(self.screen_stack) > 1:
             self.pop_screen()
 
+    async def action_switch_mode(self, mode: str) -> None:
+        """1-4 show that screen itself: from an account opened on Today, 1 goes back to the
+        queue (Textual's own action does nothing for the mode already shown), and a list left
+        with an account open is shown as the list."""
+        if mode != self.current_mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 

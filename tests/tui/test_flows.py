@@ -377,6 +377,30 @@ async def test_the_queue_is_shown_before_the_days_snapshots_are_stored(app):
         assert app.busy is None and app.book is not None
 
 
+async def test_number_keys_go_to_their_screen_from_an_open_account(app):
+    from csdesk.tui.screens.today import TodayScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # an account from the queue
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("2")  # an account from the list, then Today, then the list
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+
+
 async def test_help_and_quit(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
