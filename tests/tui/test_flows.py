@@ -76,8 +76,15 @@ async def test_while_the_book_is_scored_the_queue_says_loading_not_empty(app):
         app.busy = ("Scoring 60 accounts…", 30, 60)
         await pilot.pause()
         assert app.screen.query_one("#work-bar").display
+        await pilot.press("2")  # the list too says Loading…, not "no account matches"
+        await pilot.pause()
+        accounts = app.screen.query_one("#accounts", RowTable)
+        assert accounts.render_line(1).text.strip() == "Loading…"
         gate.set()
         await settle(pilot)
+        assert accounts.filled and len(accounts.rows) > 50
+        await pilot.press("1")
+        await pilot.pause()
         assert queue.filled and len(queue.rows) == len(app.book.brief) > 0
         assert "Loading" not in queue.render_line(1).text
 

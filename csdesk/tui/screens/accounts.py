@@ -107,6 +107,8 @@ class AccountsScreen(BookScreen):
         return rows
 
     def apply(self) -> None:
+        if self.book is None:  # still being read and scored: the list says Loading…
+            return
         rows = self.visible_rows()
         self.query_one("#accounts", RowTable).set_rows(rows)
         total = len(self.book.rows) if self.book else 0
