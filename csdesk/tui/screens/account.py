@@ -180,8 +180,9 @@ def trend_caption(detail: AccountDetail) -> Text:
     if len(scored) < 2:
         return Text("90-day trend: only today's score so far", style="dim")
     scores = [s.score for s in scored]
-    return Text(f"90-day score trend: {scores[0]} on {scored[0].date:%b %d} → {scores[-1]} "
-                f"today · low {min(scores)}, high {max(scores)}")
+    # One line in the panel at 120 columns (a wrapped "high" was cut off by the sparkline).
+    return Text(f"90 days: {scores[0]} on {scored[0].date:%b %d} → {scores[-1]} today"
+                f" · low {min(scores)}, high {max(scores)}")
 
 
 class AccountScreen(Screen):
