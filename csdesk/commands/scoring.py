@@ -5,19 +5,12 @@ Each scores the book as of the day and stores the day's snapshots (PLAYBOOK_RULE
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
 from csdesk import report
 from csdesk.cli import Context
-from csdesk.commands import _default
-
-
-def print_json(payload) -> None:
-    """As `csdesk.commands.print_json` prints it, built as one string and written once (a
-    book's score is half a million JSON tokens; writing each one costs more than encoding)."""
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=_default) + "\n")
+from csdesk.commands import print_json
 
 
 def _colour() -> bool:

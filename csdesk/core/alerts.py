@@ -26,7 +26,7 @@ from csdesk.core.models import (
     trusted,
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
-from csdesk.core.timeline import band_before_run, dimension_zero_since, run_start, within_last
+from csdesk.core.timeline import band_before_run, dimension_zero_since, run_start
 from csdesk.core.touchpoints import logged_since
 
 _new_alert = trusted(Alert)
@@ -122,8 +122,14 @@ def warning_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
 
 def complaint_dates(data: AccountData, as_of: dt.date, rules: Rules) -> list[dt.date]:
     """Formal complaints (touchpoints flagged `complaint`) still open by age (our choice)."""
-    return [t.date for t in data.touchpoints if Flag.complaint in t.flags
-            and within_last(t.date, as_of, rules.alerts.complaint_open_days)]
+    start = as_of - dt.timedelta(days=rules.alerts.complaint_open_days)
+    dates = []
+    for t in reversed(data.touchpoints):  # ascending by date: stop at the first too old
+        if t.date < start:
+            break
+        if t.flags and Flag.complaint in t.flags and t.date <= as_of:
+            dates.append(t.date)
+    return dates[::-1]
 
 
 def critical_alerts(data: AccountData, health: HealthScore, as_of: dt.date,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from fractions import Fraction
 from functools import lru_cache
 
@@ -14,7 +13,6 @@ from csdesk.core.models import (
     Band,
     Contact,
     ContactStatus,
-    GoalStatus,
     HealthScore,
     Nps,
     Outcome,
@@ -25,7 +23,7 @@ from csdesk.core.models import (
     trusted,
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
-from csdesk.core.timeline import within_last
+from csdesk.core.timeline import latest, within_last
 from csdesk.core.touchpoints import last_completed, recent_missed_in_a_row
 
 _health_score = trusted(HealthScore)
@@ -77,22 +75,33 @@ def exact(number: float) -> Fraction:
     return Fraction(str(number))
 
 
-def _stepped(value: Fraction, steps, floor: int) -> int:
-    """Points of the first step whose threshold `value` reaches (steps highest first)."""
+def at_least(numerator: int, denominator: int, threshold: float) -> bool:
+    """numerator ÷ denominator (> 0) ≥ threshold, exactly, in integers."""
+    t = exact(threshold)
+    return numerator * t.denominator >= t.numerator * denominator
+
+
+def above(numerator: int, denominator: int, threshold: float) -> bool:
+    """numerator ÷ denominator (> 0) > threshold, exactly, in integers."""
+    t = exact(threshold)
+    return numerator * t.denominator > t.numerator * denominator
+
+
+def _stepped(numerator: int, denominator: int, steps, floor: int) -> int:
+    """Points of the first step whose threshold numerator ÷ denominator reaches (steps highest
+    first)."""
     for threshold, points in steps:
-        if value >= exact(threshold):
+        if at_least(numerator, denominator, threshold):
             return points
     return floor
 
 
 def latest_usage(data: AccountData, as_of: dt.date, rules: Rules) -> Usage | None:
     """The latest usage row dated within the usage window (seed: the last 30 days)."""
-    start = as_of - dt.timedelta(days=rules.usage.window_days)  # within_last, inlined
-    rows = [u for u in data.usage if start <= u.date <= as_of]
-    return max(rows, key=_date) if rows else None
-
-
-_date = operator.attrgetter("date")
+    row = latest(data.usage, as_of)
+    if row is None or (as_of - row.date).days > rules.usage.window_days:
+        return None
+    return row
 
 
 def seat_ratio(active_users: int, seats: int | None) -> Fraction | None:
@@ -105,10 +114,11 @@ def seat_ratio(active_users: int, seats: int | None) -> Fraction | None:
 def usage_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
     """Seed: ratio < 20% → 0; 20-49% → 40; 50-74% → 70; ≥ 75% → 100. N/A without a row or seats."""
     row = latest_usage(data, as_of, rules)
-    ratio = seat_ratio(row.active_users, data.account.seats_licensed) if row else None
-    if ratio is None:
+    seats = data.account.seats_licensed
+    if row is None or not seats:
         return None
-    return _stepped(ratio, rules.usage.steps, rules.usage.floor_points)
+    return _stepped(min(row.active_users, seats), seats, rules.usage.steps,
+                    rules.usage.floor_points)
 
 
 def engagement_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
@@ -132,7 +142,7 @@ def outcomes_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | Non
     missed 0; rounded half up. No goals → N/A."""
     if not data.goals:
         return None
-    points = [getattr(rules.outcomes, GoalStatus(g.status).value) for g in data.goals]
+    points = [getattr(rules.outcomes, g.status) for g in data.goals]  # a GoalStatus's text
     return divide_half_up(sum(points), len(points))
 
 
@@ -147,10 +157,14 @@ def tickets_in_window(data: AccountData, as_of: dt.date, days: int) -> list[Tick
             and (t.opened_on >= start or t.closed_on is None or t.closed_on >= start)]
 
 
+def _csat_scores(tickets: list[Ticket], as_of: dt.date, days: int) -> list[int]:
+    return [t.csat for t in tickets
+            if t.csat is not None and within_last(t.closed_on, as_of, days)]
+
+
 def mean_csat(tickets: list[Ticket], as_of: dt.date, days: int) -> Fraction | None:
     """Mean CSAT of the tickets closed in the window that carry one."""
-    scores = [t.csat for t in tickets
-              if t.csat is not None and within_last(t.closed_on, as_of, days)]
+    scores = _csat_scores(tickets, as_of, days)
     return Fraction(sum(scores), len(scores)) if scores else None
 
 
@@ -158,12 +172,18 @@ def ticket_spike(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
     """Seed: tickets opened in the last 30 days ≥ 3 and ≥ 2× the monthly mean of the 60 days
     before (days 31-90 back)."""
     s = rules.support
-    recent = sum(1 for t in data.tickets if within_last(t.opened_on, as_of, s.spike_window_days))
-    before = sum(1 for t in data.tickets
-                 if s.spike_window_days < (as_of - t.opened_on).days
-                 <= s.spike_window_days + s.spike_baseline_days)
-    monthly_mean = Fraction(before * s.spike_window_days, s.spike_baseline_days)
-    return recent >= s.spike_min_tickets and recent >= exact(s.spike_multiple) * monthly_mean
+    window, baseline = s.spike_window_days, s.spike_baseline_days
+    recent = before = 0
+    for t in data.tickets:
+        age = (as_of - t.opened_on).days
+        if 0 <= age <= window:
+            recent += 1
+        elif window < age <= window + baseline:
+            before += 1
+    if recent < s.spike_min_tickets:
+        return False
+    # recent ≥ multiple × monthly mean, the mean being before × window ÷ baseline
+    return at_least(recent * baseline, before * window, s.spike_multiple) if before else True
 
 
 def support_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
@@ -174,16 +194,19 @@ def support_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None
         return None
     if any(t.severity == Severity.critical and t.closed_on is None for t in tickets):
         return s.critical_open_points
-    csat = mean_csat(tickets, as_of, s.window_days)
-    points = s.no_csat_points if csat is None else _stepped(csat, s.csat_steps, s.low_csat_points)
+    csat = _csat_scores(tickets, as_of, s.window_days)
+    points = (_stepped(sum(csat), len(csat), s.csat_steps, s.low_csat_points) if csat
+              else s.no_csat_points)
     if ticket_spike(data, as_of, rules):
         points = min(points, s.spike_cap)
     return points
 
 
 def active_champion(data: AccountData) -> Contact | None:
-    return next((c for c in data.contacts
-                 if c.role == Role.champion and c.status == ContactStatus.active), None)
+    for c in data.contacts:
+        if c.role == Role.champion and c.status == ContactStatus.active:
+            return c
+    return None
 
 
 def departed_champions(data: AccountData, as_of: dt.date, days: int) -> list[Contact]:
@@ -194,8 +217,11 @@ def departed_champions(data: AccountData, as_of: dt.date, days: int) -> list[Con
 
 
 def latest_nps(data: AccountData, as_of: dt.date, days: int) -> Nps | None:
-    rows = [n for n in data.nps if within_last(n.date, as_of, days)]
-    return rows[-1] if rows else None
+    """The latest response of the last `days` days (of a day's, the last given)."""
+    for n in reversed(data.nps):  # ascending by date
+        if n.date <= as_of:
+            return n if (as_of - n.date).days <= days else None
+    return None
 
 
 def nps_category(score: int) -> str:
@@ -209,14 +235,15 @@ def relationship_score(data: AccountData, as_of: dt.date, rules: Rules) -> int |
     r = rules.relationship
     if not data.contacts:
         return 0
-    points = r.champion_points if active_champion(data) else 0
+    champion = active_champion(data)
+    points = r.champion_points if champion else 0
     if any(c.status == ContactStatus.active
            and c.role in (Role.economic_buyer, Role.executive_sponsor) for c in data.contacts):
         points += r.sponsor_points
     nps = latest_nps(data, as_of, r.nps_window_days)
     points += (r.no_nps_points if nps is None
                else getattr(r, f"{nps_category(nps.score)}_points"))
-    if not active_champion(data) and departed_champions(data, as_of, r.champion_departed_days):
+    if not champion and departed_champions(data, as_of, r.champion_departed_days):
         points = min(points, r.champion_departed_cap)
     return min(points, 100)
 

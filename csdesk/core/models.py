@@ -8,9 +8,11 @@ columns of DATA_AND_CLI.md so a CSV row, a SQLite row and a model line up one to
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Tier(StrEnum):
@@ -287,6 +289,9 @@ class RemediationAction(_Row):
 SavePlan.model_rebuild()
 
 
+_DATE = operator.attrgetter("date")
+
+
 class AccountData(BaseModel):
     """Everything the rules need to know about one account, as of some day.
 
@@ -310,6 +315,16 @@ class AccountData(BaseModel):
     notes: tuple[Note, ...] = ()
     save_plans: tuple[SavePlan, ...] = ()
     history: tuple[Snapshot, ...] = ()  # earlier snapshots, ascending by date, before as_of
+
+    @field_validator("usage", "nps", "touchpoints", "renewals", "history")
+    @classmethod
+    def _in_date_order(cls, rows: tuple) -> tuple:
+        """Dated rows ascending by date, a day's rows in the order given (a stable sort). The
+        rules read the latest rows from the end and stop at the first too old; the store reads
+        rows in this order already (and builds AccountData without validation)."""
+        if any(a.date > b.date for a, b in itertools.pairwise(rows)):
+            return tuple(sorted(rows, key=_DATE))
+        return rows
 
 
 # --- what the rules conclude (computed, never stored except as snapshots) ----------------------

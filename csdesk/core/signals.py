@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from csdesk.core.config import Rules
 from csdesk.core.health import (
+    above,
     exact,
     latest_usage,
     mean_csat,
@@ -62,12 +63,10 @@ def login_decline_weeks(data: AccountData, as_of: dt.date, rules: Rules) -> list
     weeks = weekly_logins(data, as_of, s.login_drop_weeks + 1)
     drops = []
     for now, before in zip(weeks, weeks[1:]):
-        if now is None or not before:
+        # 1 - now/before > threshold, in integers: (before - now)/before > threshold
+        if now is None or not before or not above(before - now, before, s.login_drop):
             break
-        drop = 1 - Fraction(now, before)
-        if drop <= exact(s.login_drop):
-            break
-        drops.append(drop)
+        drops.append(1 - Fraction(now, before))
     return drops
 
 
@@ -115,10 +114,12 @@ def _latest_flagged(data: AccountData, as_of: dt.date, days: int) -> dict[str, d
     most carry no flag)."""
     start = as_of - dt.timedelta(days=days)
     latest: dict[str, dt.date] = {}
-    for t in data.touchpoints:
-        if t.flags and start <= t.date <= as_of:
+    for t in reversed(data.touchpoints):  # ascending by date: the newest first
+        if t.date < start:
+            break
+        if t.flags and t.date <= as_of:
             for flag in t.flags:
-                if flag not in latest or t.date > latest[flag]:
+                if flag not in latest:
                     latest[flag] = t.date
     return latest
 
@@ -140,8 +141,10 @@ def expansion_signals(data: AccountData, as_of: dt.date, rules: Rules) -> list[s
     """§6: seats used > 80% of licensed (seed), plus the signals the CSM logs as flags."""
     out = []
     row = latest_usage(data, as_of, rules)
-    ratio = seat_ratio(row.active_users, data.account.seats_licensed) if row else None
-    if ratio is not None and ratio > exact(rules.expansion.seat_ratio_above):
+    seats = data.account.seats_licensed
+    if (row is not None and seats
+            and above(min(row.active_users, seats), seats, rules.expansion.seat_ratio_above)):
+        ratio = seat_ratio(row.active_users, seats)
         out.append(f"Seats {float(ratio):.0%} used ({row.active_users} of "
                    f"{data.account.seats_licensed})")
     latest = _latest_flagged(data, as_of, rules.expansion.signal_days)

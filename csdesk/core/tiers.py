@@ -17,7 +17,10 @@ def tier_for(arr: float, rules: Rules) -> Tier:
 
 def touchpoint_cadence_days(tier: Tier, rules: Rules) -> int:
     """Days between touchpoints: enterprise 14, mid_market 30, smb 90 (tech-touch counts)."""
-    return getattr(rules.tiers, f"{Tier(tier).value}_cadence_days")
+    return getattr(rules.tiers, _CADENCE[tier])
+
+
+_CADENCE = {tier: f"{tier.value}_cadence_days" for tier in Tier}  # by member or its text
 
 
 def review_cadence_days(tier: Tier, rules: Rules) -> int | None:

@@ -26,6 +26,20 @@ def within_last(day: dt.date | None, as_of: dt.date, days: int) -> bool:
     return day is not None and 0 <= (as_of - day).days <= days
 
 
+def latest(rows: Sequence, as_of: dt.date):
+    """The row of the latest day on or before as_of (rows ascending by `date`; of a day's rows,
+    the first), or None: read from the end, stopping at that day."""
+    end = len(rows)
+    while end and rows[end - 1].date > as_of:
+        end -= 1
+    if not end:
+        return None
+    day, start = rows[end - 1].date, end - 1
+    while start and rows[start - 1].date == day:
+        start -= 1
+    return rows[start]
+
+
 def newest_first(history: Sequence[Snapshot], today: Band | str | None, as_of: dt.date
                  ) -> Iterator[tuple[dt.date, str]]:
     """(date, band) from today's band back through the stored snapshots before as_of.

@@ -258,9 +258,9 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
              f"WHERE +date >= ? AND +date < ?{where} ORDER BY account_id, date",
              history_from, day)
     if history_runs is None:
-        loads = json.loads
+        parsed, days = _Dimensions(), _Days()
         tables["history"] = _grouped(
-            ((a, D(d), s, b, c, loads(dims)) for a, d, s, b, c, dims in rows), _snapshot)
+            ((a, days[d], s, b, c, parsed[dims][0]) for a, d, s, b, c, dims in rows), _snapshot)
     else:
         tables["history"] = _run_boundaries(rows, as_of, *history_runs)
 
@@ -281,38 +281,49 @@ def _run_boundaries(rows: Iterable[tuple], as_of: dt.date, names: tuple[str, ...
     the row before, and the rows dated trend-days to trend+slack days before as_of."""
     lo = (as_of - dt.timedelta(days=trend_days + slack_days)).isoformat()
     hi = (as_of - dt.timedelta(days=trend_days)).isoformat()
-    D, loads, make = _D, json.loads, _snapshot
+    days, make = _Days(), _snapshot
+    parsed = _Dimensions(names)
     out: dict[str, list] = {}
     group: list = []
-    prev_account = prev_band = prev_text = prev_zero = last = last_dims = None
+    prev_account = prev_band = prev_zero = last = None
     last_kept = True
-
-    def built_last():
-        a, d, s, b, c, text = last
-        return make(a, D(d), s, b, c, loads(text) if last_dims is None else last_dims)
-
     for row in rows:
         a, d, s, b, c, text = row
-        if text == prev_text:
-            dims, zero = None, prev_zero  # the same dimensions: the same zeros
-        else:
-            dims = loads(text)
-            zero = [dims.get(name) == 0 for name in names]
+        dims, zero = parsed[text]
         if a != prev_account:
             if not last_kept:
-                group.append(built_last())
+                group.append(make(*last))
             group = out[a] = []
             prev_account, keep = a, True
         else:
-            keep = b != prev_band or zero != prev_zero or lo <= d <= hi
+            keep = b != prev_band or zero is not prev_zero or lo <= d <= hi
         if keep:
-            group.append(make(a, D(d), s, b, c, loads(text) if dims is None else dims))
+            group.append(make(a, days[d], s, b, c, dims))
         else:
-            last, last_dims = row, dims
-        last_kept, prev_band, prev_text, prev_zero = keep, b, text, zero
+            last = (a, days[d], s, b, c, dims)
+        last_kept, prev_band, prev_zero = keep, b, zero
     if not last_kept:
-        group.append(built_last())
+        group.append(make(*last))
     return out
+
+
+class _Dimensions(dict):
+    """Snapshot dimension texts parsed once each (`parsed[text]` is (dimensions, zeros)): a
+    book's snapshots have a few hundred distinct texts in a hundred thousand rows. Snapshots
+    with the same text share one dict (models are read, never changed). `zeros` is one object
+    per distinct set of dimensions at 0, so sets compare by identity."""
+
+    def __init__(self, names: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.names = names
+        self.zero_sets: dict[tuple[bool, ...], tuple[bool, ...]] = {}
+
+    def __missing__(self, text: str) -> tuple[dict, tuple[bool, ...]]:
+        dims = json.loads(text)
+        zero = tuple(dims.get(name) == 0 for name in self.names)
+        zero = self.zero_sets.setdefault(zero, zero)
+        self[text] = dims, zero
+        return dims, zero
 
 
 class _Days(dict):
