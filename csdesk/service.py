@@ -13,11 +13,21 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from csdesk.core.config import Config, Rules
-from csdesk.core.models import AccountData, Assessment, BriefItem, Milestone, SavePlan, Snapshot
+from csdesk.core.models import (
+    AccountData,
+    Assessment,
+    BriefItem,
+    Milestone,
+    SavePlan,
+    Snapshot,
+    trusted,
+)
 from csdesk.store import queries, writes
 from csdesk.store.schema import open_book
 
 Progress = Callable[[int, int], None]  # (done, total)
+
+_snapshot = trusted(Snapshot, positional=True)
 
 
 @dataclass
@@ -111,12 +121,10 @@ class Desk:
         per critical alert that has none yet, milestones whose completion date changed."""
         from csdesk.core.alerts import save_plan_for
 
+        day, snapshot = self.as_of, _snapshot
         snapshots = [
-            Snapshot.model_construct(
-                account_id=a.account.account_id, date=self.as_of, score=a.health.score,
-                band=a.health.band, coverage=a.health.coverage,
-                dimensions=dict(a.health.dimensions))
-            for a in assessments if a.health is not None
+            snapshot(a.account.account_id, day, h.score, h.band, h.coverage, h.dimensions)
+            for a in assessments if (h := a.health) is not None
         ]
         plans = [
             save_plan_for(alert, data, self.as_of, self.rules)

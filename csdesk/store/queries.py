@@ -396,12 +396,16 @@ def renewal_from_row(r: dict) -> Renewal:
     )
 
 
+_save_plan = trusted(SavePlan)
+_remediation_action = trusted(RemediationAction)
+
+
 def save_plan_from_row(r: dict) -> SavePlan:
-    return SavePlan.model_construct(
+    return _save_plan(
         account_id=r["account_id"], trigger=r["trigger"], trigger_date=_D(r["trigger_date"]),
         root_cause=r["root_cause"], executive_alignment=r["executive_alignment"],
         remediation_actions=tuple(
-            RemediationAction(action=a["action"], owner=a["owner"], due=_D(a["due"]))
+            _remediation_action(action=a["action"], owner=a["owner"], due=_D(a["due"]))
             for a in json.loads(r["remediation_actions"] or "[]")),
         success_criteria_30=r["success_criteria_30"], success_criteria_60=r["success_criteria_60"],
         success_criteria_90=r["success_criteria_90"], checkpoint_date=_day(r["checkpoint_date"]),
