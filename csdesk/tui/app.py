@@ -9,12 +9,14 @@ transaction, and re-assesses the account so scores, alerts and the queue refresh
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
@@ -40,6 +42,18 @@ from csdesk.tui.screens.today import TodayScreen
 from csdesk.tui.widgets.look import printable
 
 ACCOUNT_ACTIONS = {"log_touchpoint", "note", "export_qbr", "renewal_outcome"}
+
+
+class Scoring(Message):
+    """How far the scoring worker is: posted from its thread (posting does not wait for the
+    screen, so reporting progress does not slow the scoring)."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done, self.total = done, total
+
+
+PROGRESS_EVERY_S = 0.1  # the progress line moves at most ten times a second
 
 
 class CsdeskApp(App):
@@ -75,6 +89,7 @@ class CsdeskApp(App):
         super().__init__()
         self.workbench = workbench
         self.book_label = book_label
+        self._scoring = False
 
     @property
     def as_of(self) -> dt.date:
@@ -88,13 +103,22 @@ class CsdeskApp(App):
 
     def action_rescore(self) -> None:
         self.busy = ("Scoring the book…", 0, 0)
+        self._scoring = True
         self._score_book()
+
+    def on_scoring(self, message: Scoring) -> None:
+        if self._scoring:  # not once the book is in (the last report may come after it)
+            self.busy = (f"Scoring {message.total:,} accounts…", message.done, message.total)
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _score_book(self) -> None:
+        reported = [0.0]
+
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(setattr, self, "busy",
-                                  (f"Scoring {total:,} accounts…", done, total))
+            now = time.monotonic()
+            if now - reported[0] >= PROGRESS_EVERY_S:
+                reported[0] = now
+                self.post_message(Scoring(done, total))
 
         shown = []
 
@@ -111,10 +135,12 @@ class CsdeskApp(App):
             self.call_from_thread(self._loaded, book)
 
     def _loaded(self, book: BookView) -> None:
+        self._scoring = False
         self.busy = None
         self.book = book
 
     def _failed(self, what: str, exc: Exception) -> None:
+        self._scoring = False
         self.busy = None
         self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
 

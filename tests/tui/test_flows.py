@@ -89,6 +89,36 @@ async def test_while_the_book_is_scored_the_queue_says_loading_not_empty(app):
         assert "Loading" not in queue.render_line(1).text
 
 
+async def test_scoring_reports_progress_without_waiting_for_the_screen(app):
+    from csdesk.tui.app import Scoring
+
+    gate, reported = threading.Event(), []
+    load = app.workbench.load
+
+    def counted(progress=None, shown=None):
+        def report(done, total):
+            progress(done, total)
+            reported.append(done)
+
+        report(0, 60)
+        report(30, 60)  # within 0.1 s of the first: not posted
+        gate.wait(30)
+        return load(report, shown)
+
+    app.workbench.load = counted
+    async with app.run_test(size=SIZE) as pilot:
+        while not reported:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert app.busy == ("Scoring 60 accounts…", 0, 60)
+        gate.set()
+        await settle(pilot)
+        assert app.book is not None and app.busy is None
+        app.post_message(Scoring(60, 60))  # a report that arrives after the book is in
+        await pilot.pause()
+        assert app.busy is None
+
+
 async def test_log_a_touchpoint_from_today_in_two_keys(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
