@@ -415,8 +415,11 @@ def slug(name: str) -> str:
 
 
 def money(value: float) -> str:
-    """$1.2M, $640k, $9,500."""
-    if value >= 1_000_000:
+    """$1.4B, $1.2M, $640k, $9,500: each unit from where the smaller one would round up to
+    1,000 of it (999,600 is $1.0M, not $1000k)."""
+    if value >= 999_950_000:
+        return f"${value / 1_000_000_000:.1f}B"
+    if value >= 999_500:
         return f"${value / 1_000_000:.1f}M"
     if value >= 10_000:
         return f"${value / 1000:.0f}k"

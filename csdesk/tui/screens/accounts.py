@@ -112,7 +112,7 @@ class AccountsScreen(BookScreen):
         rows = self.visible_rows()
         self.query_one("#accounts", RowTable).set_rows(rows)
         total = len(self.book.rows) if self.book else 0
-        parts = [f"{len(rows)} of {total} accounts", f"sorted by {SORTS[self.sort_index][0]} (s)"]
+        parts = [f"{len(rows):,} of {total:,} accounts", f"sorted by {SORTS[self.sort_index][0]} (s)"]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text!r} (/ to change, Escape clears)")
         else:

@@ -39,15 +39,15 @@ Or import from a shell, then press r here to score it:
 def top_line_text(book: BookView) -> Text:
     top = book.top
     text = Text()
-    text.append(f" {top.accounts} accounts", style="bold")
+    text.append(f" {top.accounts:,} accounts", style="bold")
     text.append(f" · {money(top.total_arr)} ARR   ")
     for band in BANDS:
         share = top.bands[band]
-        text.append(f"{BAND_MARK[band]} {share.count} {band.value}", style=BAND_STYLE[band])
+        text.append(f"{BAND_MARK[band]} {share.count:,} {band.value}", style=BAND_STYLE[band])
         text.append(f" {money(share.arr)}   ")
     text.append("\n ARR at risk renewing in 90 days: ")
     text.append(money(top.at_risk_90_arr), style="bold red" if top.at_risk_90_arr else "bold")
-    text.append(f" ({top.at_risk_90_count} red or yellow account"
+    text.append(f" ({top.at_risk_90_count:,} red or yellow account"
                 f"{'s' if top.at_risk_90_count != 1 else ''})")
     return text
 
@@ -94,7 +94,7 @@ class TodayScreen(BookScreen):
         self.query_one("#topline", Static).update(top_line_text(book))
         overdue = sum(1 for item in book.brief if item.overdue)
         self.query_one("#queue-title", Label).update(
-            f"Attention queue · {len(book.brief)} items, {overdue} overdue · most urgent first"
+            f"Attention queue · {len(book.brief):,} items, {overdue:,} overdue · most urgent first"
             "  ·  Enter opens · t logs a touchpoint · n adds a note")
         self.query_one("#queue", RowTable).set_rows(book.brief)
 
