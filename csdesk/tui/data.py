@@ -74,8 +74,12 @@ class AccountRow:
             renewal_date=a.account.renewal_date,
             action=a.action.text if a.action else None,
             action_due=a.action.due if a.action else None,
-            churned=str(a.phase) == Phase.churned or a.account.status == "churned",
+            churned=is_churned(a),
         )
+
+
+def is_churned(a: Assessment) -> bool:
+    return a.phase == Phase.churned or a.account.status == "churned"
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ class AccountDetail:
 
 def top_line(assessments: list[Assessment], rules) -> TopLine:
     window = rules.renewals.window_days
-    active = [a for a in assessments if not AccountRow.of(a).churned]
+    active = [a for a in assessments if not is_churned(a)]
     bands: dict[Band, BandShare] = {b: BandShare() for b in BANDS}
     for a in active:
         band = Band(a.health.band) if a.health else Band.unknown
