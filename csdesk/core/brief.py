@@ -31,8 +31,8 @@ def _item(a: Assessment, kind: ItemKind, level: AlertLevel, title: str, action: 
 
 
 def alert_items(a: Assessment) -> list[BriefItem]:
-    return [_item(a, ItemKind.alert, AlertLevel(al.level), al.title, al.response, al.due,
-                  al.overdue) for al in a.alerts]
+    return [_item(a, ItemKind.alert, al.level, al.title, al.response, al.due, al.overdue)
+            for al in a.alerts]
 
 
 def renewal_items(a: Assessment, as_of: dt.date, rules: Rules) -> list[BriefItem]:
@@ -96,7 +96,7 @@ def detractor_items(a: Assessment, as_of: dt.date, rules: Rules) -> list[BriefIt
 
 
 def brief_sort_key(item: BriefItem) -> tuple:
-    return (not item.overdue, LEVEL_ORDER[AlertLevel(item.level)], item.due or dt.date.max,
+    return (not item.overdue, LEVEL_ORDER[item.level], item.due or dt.date.max,
             item.name.casefold(), item.account_id, item.kind)
 
 

@@ -160,11 +160,13 @@ class AccountDetail:
 def top_line(assessments: list[Assessment], rules) -> TopLine:
     window = rules.renewals.window_days
     active = [a for a in assessments if not is_churned(a)]
-    bands: dict[Band, BandShare] = {b: BandShare() for b in BANDS}
+    count = dict.fromkeys(BANDS, 0)
+    arr = dict.fromkeys(BANDS, 0.0)
     for a in active:
-        band = Band(a.health.band) if a.health else Band.unknown
-        share = bands[band]
-        bands[band] = BandShare(share.count + 1, share.arr + a.account.arr)
+        band = a.health.band if a.health else Band.unknown  # a Band, or its text: same key
+        count[band] += 1
+        arr[band] += a.account.arr
+    bands = {b: BandShare(count[b], arr[b]) for b in BANDS}
 
     def at_risk(days: int) -> list[Assessment]:
         # §9: ARR at risk = red and yellow accounts renewing within the window.
