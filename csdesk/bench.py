@@ -16,7 +16,6 @@ the highest of the runs.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -90,11 +89,13 @@ def _csdesk(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "csdesk", "--db", str(db), "--as-of", AS_OF, *args]
 
 
-async def _tui_timings(db: Path) -> dict[str, float]:
-    """Time to the first useful screen and from a filter keystroke to the updated list."""
-    from csdesk.tui.bench_probe import measure
-
-    return await measure(db, AS_OF)
+def _tui_timings(db: Path) -> dict[str, float]:
+    """Time to the first useful screen and from a filter keystroke to the updated list, in a
+    new process timed from the moment it is spawned (Python's start and imports included)."""
+    started = time.time()
+    _, _, out = _run([sys.executable, "-m", "csdesk.tui.bench_probe", str(db), AS_OF,
+                      repr(started)])
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3) -> dict:
@@ -159,12 +160,12 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3) -> dict:
         results[name]["x_baseline"] = results[name]["seconds"] / baseline
 
     try:
-        tuis = [asyncio.run(_tui_timings(book)) for _ in range(repeat)]
+        tuis = [_tui_timings(book) for _ in range(repeat)]
         for key in ("first_paint", "first_screen", "filter_keystroke"):
             runs = [t[key] for t in tuis]
             results[f"tui_{key}"] = {"seconds": min(runs), "runs": [round(r, 3) for r in runs]}
-    except ImportError as exc:  # the probe lands with the workbench
-        results["tui"] = {"error": f"not measured: {exc}"}
+    except RuntimeError as exc:
+        results["tui"] = {"error": f"not measured: {str(exc).splitlines()[-1][:100]}"}
 
     peak = max(r.get("peak_rss_mb", 0) for r in results.values())
     return {"accounts": accounts, "as_of": AS_OF, "results": results, "peak_rss_mb": peak,

@@ -97,7 +97,11 @@ class CsdeskApp(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.action_rescore()
+        self.busy = ("Scoring the book…", 0, 0)
+        # Scoring starts once the first screen is painted: a worker thread started earlier
+        # competes with the app's own start for the interpreter and holds the screen back
+        # (about 1 s instead of 0.3 s on a 10,000-account book), for no earlier queue.
+        self.call_after_refresh(self.action_rescore)
 
     # --- the book -----------------------------------------------------------------------------
 
