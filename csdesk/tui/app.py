@@ -9,37 +9,50 @@ transaction, and re-assesses the account so scores, alerts and the queue refresh
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from csdesk.core.models import GoalStatus, Milestone, Touchpoint
 from csdesk.tui.commands import AccountCommands, ActionCommands
 from csdesk.tui.data import BookView, ContactLine, Workbench
-from csdesk.tui.forms import (
-    ContactEdit,
-    ContactForm,
-    ImportForm,
-    MessageScreen,
-    NoteForm,
-    RenewalEntry,
-    RenewalForm,
-    TouchpointForm,
-)
-from csdesk.tui.help_screen import HelpScreen
-from csdesk.tui.screens.account import AccountScreen
-from csdesk.tui.screens.accounts import AccountsScreen
-from csdesk.tui.screens.portfolio import PortfolioScreen
-from csdesk.tui.screens.renewals import RenewalsScreen
 from csdesk.tui.screens.today import TodayScreen
 from csdesk.tui.widgets.look import printable
+
+if TYPE_CHECKING:
+    from csdesk.tui.forms import ContactEdit, RenewalEntry
+
+# Only Today is needed for the first screen: the other screens and the forms are imported
+# when first shown (together about 0.1 s of the workbench's start).
+
+
+def _forms():
+    from csdesk.tui import forms
+
+    return forms
+
+
+def _account_screen():
+    from csdesk.tui.screens.account import AccountScreen
+
+    return AccountScreen
+
+
+def _mode(module: str, name: str) -> Callable[[], Screen]:
+    def make() -> Screen:
+        return getattr(importlib.import_module(f"csdesk.tui.screens.{module}"), name)()
+
+    return make
+
 
 ACCOUNT_ACTIONS = {"log_touchpoint", "note", "export_qbr", "renewal_outcome"}
 
@@ -61,9 +74,9 @@ class CsdeskApp(App):
     CSS_PATH = "workbench.tcss"
     MODES = {
         "today": TodayScreen,
-        "accounts": AccountsScreen,
-        "renewals": RenewalsScreen,
-        "portfolio": PortfolioScreen,
+        "accounts": _mode("accounts", "AccountsScreen"),
+        "renewals": _mode("renewals", "RenewalsScreen"),
+        "portfolio": _mode("portfolio", "PortfolioScreen"),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {AccountCommands, ActionCommands}
@@ -168,7 +181,7 @@ class CsdeskApp(App):
         self.call_from_thread(self._loaded, book)
 
     def action_import_book(self) -> None:
-        self.push_screen(ImportForm(), self._import_chosen)
+        self.push_screen(_forms().ImportForm(), self._import_chosen)
 
     def _import_chosen(self, path: str | None) -> None:
         if path:
@@ -196,12 +209,13 @@ class CsdeskApp(App):
         self.busy = None
         if book is not None:
             self.book = book
-        self.push_screen(MessageScreen(title, lines))
+        self.push_screen(_forms().MessageScreen(title, lines))
 
     # --- navigation ---------------------------------------------------------------------------
 
     def open_account(self, account_id: str) -> None:
         screen = self.screen
+        AccountScreen = _account_screen()
         if isinstance(screen, AccountScreen) and screen.account_id == account_id:
             return
         self.push_screen(AccountScreen(account_id))
@@ -220,6 +234,8 @@ class CsdeskApp(App):
             await self.pop_screen()
 
     def action_help(self) -> None:
+        from csdesk.tui.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -253,7 +269,7 @@ class CsdeskApp(App):
                           f"Logged {touchpoint.status} {touchpoint.kind.replace('_', '-')} "
                           f"with {printable(name, single_line=True)} on {touchpoint.date}.")
 
-        self.push_screen(TouchpointForm(account_id, name, self.as_of), saved)
+        self.push_screen(_forms().TouchpointForm(account_id, name, self.as_of), saved)
 
     def action_note(self) -> None:
         current = self.current_account()
@@ -266,7 +282,7 @@ class CsdeskApp(App):
                 self.save(account_id, lambda: self.workbench.add_note(account_id, text),
                           f"Noted on {printable(name, single_line=True)}.")
 
-        self.push_screen(NoteForm(account_id, name), saved)
+        self.push_screen(_forms().NoteForm(account_id, name), saved)
 
     def action_export_qbr(self) -> None:
         current = self.current_account()
@@ -315,7 +331,7 @@ class CsdeskApp(App):
                     entry.preventable, entry.competitor),
                     f"Logged {entry.outcome} for {printable(name, single_line=True)}.")
 
-        self.push_screen(RenewalForm(account_id, name, assessment.account.arr, self.as_of),
+        self.push_screen(_forms().RenewalForm(account_id, name, assessment.account.arr, self.as_of),
                          saved)
 
     # --- account edits (from the Account screen) ----------------------------------------------
@@ -332,7 +348,7 @@ class CsdeskApp(App):
                                                                           edit.rowid),
                           f"Saved {printable(edit.contact.name, single_line=True)}.")
 
-        self.push_screen(ContactForm(account_id, self._account_name(account_id),
+        self.push_screen(_forms().ContactForm(account_id, self._account_name(account_id),
                                      line.contact if line else None,
                                      line.rowid if line else None), saved)
 
@@ -373,7 +389,8 @@ class CsdeskApp(App):
     def _saved(self, book: BookView, detail, message: str) -> None:
         self.book = book
         for screen in self.screen_stack:
-            if isinstance(screen, AccountScreen) and screen.account_id == detail.account_id:
+            if (isinstance(screen, _account_screen())
+                    and screen.account_id == detail.account_id):
                 screen.show_detail(detail)
         self.notify(message, timeout=4, markup=False)  # names in it are data, not markup
 
@@ -382,7 +399,7 @@ class CsdeskApp(App):
     async def action_quit(self) -> None:
         """Quit; a note still being typed is saved first (nothing typed is lost on quit)."""
         screen = self.screen
-        if isinstance(screen, NoteForm) and screen.text.strip():
+        if isinstance(screen, _forms().NoteForm) and screen.text.strip():
             self.workbench.add_note(screen.account_id, screen.text)
         self.exit(0)
 
