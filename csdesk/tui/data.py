@@ -8,6 +8,7 @@ its lock serializes every use of the SQLite connection, so a save and a rescore 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -108,9 +109,14 @@ class BookView:
     as_of: dt.date
     assessments: dict[str, Assessment]  # by account id, in name order
     brief: list[BriefItem]
-    rows: list[AccountRow]  # active accounts, name order
     top: TopLine
     empty: bool = False
+
+    @functools.cached_property
+    def rows(self) -> list[AccountRow]:
+        """The active accounts, in name order: built when a list first shows them (Today
+        does not), 0.1 s at 10,000 accounts."""
+        return [row for row in map(AccountRow.of, self.assessments.values()) if not row.churned]
 
     def row(self, account_id: str) -> AccountRow | None:
         a = self.assessments.get(account_id)
@@ -225,12 +231,10 @@ class Workbench:
 
     def _view(self, assessments: list[Assessment], *, empty: bool = False) -> BookView:
         brief = self.desk.brief(assessments) if assessments else []
-        rows = [AccountRow.of(a) for a in assessments]
         return BookView(
             as_of=self.as_of,
             assessments={a.account.account_id: a for a in assessments},
             brief=brief,
-            rows=[r for r in rows if not r.churned],
             top=top_line(assessments, self.rules),
             empty=empty,
         )
