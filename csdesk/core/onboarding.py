@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 from csdesk.core.config import Rules
-from csdesk.core.health import exact
+from csdesk.core.health import at_least
 from csdesk.core.models import (
     Account,
     AccountData,
@@ -87,16 +86,17 @@ def _auto_done(milestone: Milestone, key: str, data: AccountData, as_of: dt.date
     rows = [u for u in data.usage if data.account.contract_start <= u.date <= as_of]
     seats = data.account.seats_licensed
     if key == "three_users_beyond_champion":
-        met = [u for u in rows if u.active_users >= o.m2_active_users]
+        met = next((u.date for u in rows if u.active_users >= o.m2_active_users), None)
         latest = f"{rows[-1].active_users} active users" if rows else "no usage yet"
     elif key == "seats_60_percent_active":
         if not seats:
             return None, "no seat count"
-        met = [u for u in rows if Fraction(u.active_users, seats) >= exact(o.m3_seat_ratio)]
+        met = next((u.date for u in rows if at_least(u.active_users, seats, o.m3_seat_ratio)),
+                   None)
         latest = (f"{rows[-1].active_users} of {seats} seats active" if rows else "no usage yet")
     else:
         return None, None
-    return (met[0].date if met else None), latest
+    return met, latest
 
 
 def checklist(milestone: Milestone, data: AccountData, as_of: dt.date, rules: Rules,
