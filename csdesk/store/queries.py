@@ -170,8 +170,9 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     accounts = _as_it_was(db, accounts, day, where, params)
 
     tables: dict[str, dict[str, list]] = {}
+    days = _Days()  # one date object per distinct day, for every table
     tables["contacts"] = _grouped((
-        (a, n, cid, t, e, role, st, day_or_none(dep), sen, sd)
+        (a, n, cid, t, e, role, st, days[dep] if dep else None, sen, sd)
         for a, n, cid, t, e, role, st, dep, sen, sd in q(
             "SELECT account_id, name, contact_id, title, email, role, status, departed_on, "
             f"sentiment, success_definition FROM contacts WHERE 1=1{where} ORDER BY id")),
@@ -190,7 +191,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         usage_from, op = recent_from, ">="
     else:
         op = ">"
-    make, days = _usage, _Days()
+    make = _usage
     for a, d, u, lg in q("SELECT account_id, date, active_users, logins FROM usage "
                          f"WHERE date {op} ? AND date <= ?{where} ORDER BY date",
                          usage_from, day):
@@ -209,13 +210,13 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     tables["tickets"] = _sorted_by(tickets, "opened_on")
 
     tables["nps"] = _grouped((
-        (a, D(d), sc, c, cm) for a, d, sc, c, cm in q(
+        (a, days[d], sc, c, cm) for a, d, sc, c, cm in q(
             "SELECT account_id, date, score, contact, comment FROM nps "
             f"WHERE date <= ?{where} ORDER BY id", day)),
         _nps)
     tables["nps"] = _sorted_by(tables["nps"], "date")
 
-    make, days, flag_sets = _touchpoint, _Days(), {None: (), "": ()}
+    make, flag_sets = _touchpoint, {None: (), "": ()}
     touchpoints: dict[str, list] = defaultdict(list)
     for a, d, k, st, sm, fl in q(
             "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
@@ -228,7 +229,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     tables["touchpoints"] = _sorted_by(touchpoints, "date")
 
     tables["goals"] = _grouped((
-        (a, g, day_or_none(td), st, roi) for a, g, td, st, roi in q(
+        (a, g, days[td] if td else None, st, roi) for a, g, td, st, roi in q(
             "SELECT account_id, goal, target_date, status, roi_note FROM goals "
             f"WHERE 1=1{where} ORDER BY id")),
         _goal)
