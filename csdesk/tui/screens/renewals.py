@@ -46,13 +46,13 @@ class RenewalsScreen(BookScreen):
                       key=lambda r: (r.days_to_renewal, r.name.casefold()))
         top = book.top
         text = Text()
-        text.append(f" {len(rows)} renewals in the next {HORIZON_DAYS} days", style="bold")
-        text.append(f" · {money(sum(r.arr for r in rows))} ARR\n")
+        text.append(f" {len(rows):,} renewals in the next {HORIZON_DAYS} days", style="bold")
+        text.append(f" · {money(sum(r.arr for r in rows))} ARR  ·  o logs an outcome, Enter opens\n")
         text.append(" ARR at risk (red or yellow): ")
         text.append(f"{money(top.at_risk_90_arr)} within 90 days", style="bold red")
-        text.append(f" ({top.at_risk_90_count})  ·  ")
+        text.append(f" ({top.at_risk_90_count:,})  ·  ")
         text.append(f"{money(top.at_risk_180_arr)} within 180 days", style="bold yellow")
-        text.append(f" ({top.at_risk_180_count})  ·  o logs an outcome, Enter opens")
+        text.append(f" ({top.at_risk_180_count:,})")
         self.query_one("#renewals-top", Static).update(text)
         self.query_one("#renewals", RowTable).set_rows(rows)
 
