@@ -78,22 +78,26 @@ def metrics_table(metrics: dict, targets: Any) -> Table:
 def bands_text(book: BookView) -> Text:
     text = Text()
     text.append("Band distribution (today)\n", style="bold")
+    text.append(f"{'':<{10 + BAR_WIDTH}}{'accounts':>11}{'ARR':>13}\n", style="dim")
     total = max(1, book.top.accounts)
     arr_total = book.top.total_arr or 1
     for band in BANDS:
         share = book.top.bands[band]
-        bar = "█" * round(16 * share.count / total)
-        text.append(f"{BAND_MARK[band]} {band.value:<8}", style=BAND_STYLE[band])
-        text.append(f"{share.count:>6} accounts {share.count / total:>5.0%}  "
-                    f"{money(share.arr):>7} ARR {share.arr / arr_total:>5.0%}  ")
-        text.append(bar + "\n", style=BAND_STYLE[band])
+        bar = "█" * round(BAR_WIDTH * share.count / total)
+        text.append(f"{BAND_MARK[band]} {band.value:<8}{bar:<{BAR_WIDTH}}", style=BAND_STYLE[band])
+        text.append(f"{share.count:>6,}{share.count / total:>5.0%}"
+                    f"{money(share.arr):>8}{share.arr / arr_total:>5.0%}\n")
     return text
+
+
+BAR_WIDTH = 10  # the band bars; a panel is half of a 120-column screen
 
 
 def calibration_text(calibration: Calibration, target: float) -> Text:
     result = calibration.result
     text = Text()
-    text.append("Calibration: did red 80-100 days out predict churn? (§12)\n", style="bold")
+    text.append("Calibration (§12)\n", style="bold")
+    text.append("Did red 80-100 days before a renewal predict churn?\n")
     if not result.n:
         text.append("No renewal outcomes with a score snapshot 80-100 days before yet.\n",
                     style="dim")
@@ -112,7 +116,7 @@ def calibration_text(calibration: Calibration, target: float) -> Text:
     text.append(f"\n\n{'':<14}churned  stayed\n")
     text.append(f"{'red then':<14}{result.tp:>7}  {result.fp:>6}\n")
     text.append(f"{'not red':<14}{result.fn:>7}  {result.tn:>6}\n")
-    text.append("\nTry other weights from a shell: csdesk calibrate --weights usage=40,...",
+    text.append("\nTry other weights from a shell:\ncsdesk calibrate --weights usage=40,...",
                 style="dim")
     return text
 
