@@ -72,7 +72,8 @@ def header_text(detail: AccountDetail) -> Text:
                                 health.score if health else None))
     if health is not None:
         text.append(f"  coverage {health.coverage:.0%}", style="dim")
-    text.append(f"   phase: {a.phase}   ")
+    # Two lines, so a long name never splits the renewal date from its countdown.
+    text.append(f"\n phase: {a.phase}   ")
     days = a.days_to_renewal
     text.append(renewal_words(days, a.account.renewal_date),
                 style="bold red" if 0 <= days <= 30 else ("yellow" if 0 <= days <= 90 else ""))
@@ -96,7 +97,7 @@ def dimensions_text(detail: AccountDetail) -> Text:
         text.append(f"{name:<13}{weight:>3}%  ")
         if value is None:
             text.append("·" * 20, style="dim")
-            text.append("   N/A (no data)\n", style="dim")
+            text.append(" N/A (no data)\n", style="dim")  # one line in half of 120 columns
             continue
         filled = round(value / 5)
         style = "red" if value < 50 else ("yellow" if value < 75 else "green")
