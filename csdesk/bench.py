@@ -33,7 +33,7 @@ TARGETS = {
     "today": ("< 3 s and <= 4x baseline", 3.0),
     "tui_first_screen": ("< 1.5 s", 1.5),
     "tui_filter_keystroke": ("< 0.1 s", 0.1),
-    "import_usage_rows_per_s": (">= 100,000 rows/s", 100_000),
+    "import_usage_rows_per_s": (">= 100,000 usage rows/s", 100_000),
     "peak_rss_mb": ("< 400 MB", 400),
 }
 
@@ -131,7 +131,19 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3) -> dict:
         runs.append(_run(_csdesk(target, "import", str(csv_dir)), env))
     best = _best(runs)
     results["import"] = best | {"rows": sum(counts.values()), "usage_rows": counts["usage"],
-                                "usage_rows_per_s": counts["usage"] / best["seconds"]}
+                                "rows_per_s": sum(counts.values()) / best["seconds"]}
+
+    # The usage rate itself: usage.csv alone, into a book that holds the accounts (written
+    # first, untimed), as a weekly usage feed arrives.
+    runs = []
+    for _ in range(repeat):
+        for stale in workdir.glob(f"import-{accounts}.db*"):
+            stale.unlink()
+        _run(_csdesk(target, "import", str(csv_dir / "accounts.csv")), env)
+        runs.append(_run(_csdesk(target, "import", str(csv_dir / "usage.csv")), env))
+    best = _best(runs)
+    results["import_usage"] = best | {"usage_rows": counts["usage"],
+                                      "usage_rows_per_s": counts["usage"] / best["seconds"]}
 
     for name, args in [
         ("score", ["score", "--json"]),
@@ -185,7 +197,8 @@ def _verdicts(results: dict, peak: float) -> dict[str, str]:
         v["tui_first_screen"] = ok(results["tui_first_screen"]["seconds"] < 1.5)
         v["tui_filter_keystroke"] = ok(results["tui_filter_keystroke"]["seconds"] < 0.1)
     if "import" in results:
-        v["import_usage_rows_per_s"] = ok(results["import"]["usage_rows_per_s"] >= 100_000)
+        v["import_usage_rows_per_s"] = ok(
+            results["import_usage"]["usage_rows_per_s"] >= 100_000)
     v["peak_rss_mb"] = ok(peak < 400)
     return v
 
@@ -202,7 +215,9 @@ def _table(report: dict) -> str:
         mb = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else ""
         note = ""
         if name == "import":
-            note = f"{r['usage_rows']:,} usage rows, {r['usage_rows_per_s']:,.0f} rows/s"
+            note = f"{r['rows']:,} rows of every table, {r['rows_per_s']:,.0f} rows/s"
+        if name == "import_usage":
+            note = f"usage.csv alone: {r['usage_rows']:,} rows, {r['usage_rows_per_s']:,.0f} rows/s"
         if name == "baseline_raw_read":
             note = f"{r['rows']:,} rows read"
         if len(r.get("runs", ())) > 1:

@@ -169,10 +169,8 @@ def test_onboarding_accounts_have_milestones_and_one_is_overdue(demo):
     assert q(db, "SELECT count(*) FROM milestone_items")[0][0] > 0
 
 
-def test_a_big_book_is_generated_quickly():
-    import time
-
-    began = time.perf_counter()
+def test_a_big_book_is_generated():
+    # How fast: python -m csdesk.bench (no timings in the tests, #6).
     tables = generate(2000, 7, AS_OF, RULES)
     assert len(tables["accounts"]) == 2000
-    assert time.perf_counter() - began < 10
+    assert len({a["account_id"] for a in tables["accounts"]}) == 2000

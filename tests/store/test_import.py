@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import time
 
 import pytest
 
@@ -320,7 +319,7 @@ def test_json_book_problems_name_the_line_of_the_row(book, tmp_path):
 # --- speed ------------------------------------------------------------------------------------
 
 
-def test_usage_imports_fast(book, tmp_path):
+def test_a_hundred_thousand_usage_rows_import_in_one_plan(book, tmp_path):
     n_accounts, weeks = 1000, 100
     accounts = "account_id,name,arr,contract_start,renewal_date\n" + "".join(
         f"A{i},Account {i},50000,2024-01-01,2027-01-01\n" for i in range(n_accounts))
@@ -330,9 +329,8 @@ def test_usage_imports_fast(book, tmp_path):
         for i in range(n_accounts) for w in range(weeks))
     run(book, write(tmp_path, "accounts.csv", accounts))
     path = write(tmp_path, "usage.csv", usage)
-    began = time.perf_counter()
-    plan = run(book, path)
-    seconds = time.perf_counter() - began
+    plan = run(book, path)  # how fast: python -m csdesk.bench (no timings in the tests, #6)
     assert plan.changes["usage"].inserted == n_accounts * weeks
-    # The target is 100,000 rows/s; the bound here is lenient for busy CI machines.
-    assert n_accounts * weeks / seconds > 25_000
+    assert book.execute("SELECT count(*), sum(logins) FROM usage").fetchone() == (
+        n_accounts * weeks,
+        sum((i + w) % 400 for i in range(n_accounts) for w in range(weeks)))
