@@ -55,7 +55,8 @@ class Desk:
     def assess_all(self, *, store: bool = True, progress: Progress | None = None
                    ) -> list[Assessment]:
         """Score and assess every account (in name order); store the day's snapshots (§2),
-        save plans and milestones reached, unless told not to."""
+        save plans and milestones reached, unless told not to. The signals (§5, §6) are left
+        out (`Assessment.signals` is None): `assess_account` gives one account's in full."""
         out, conclusions = self.assess_book(progress=progress)
         if store:
             self.store(conclusions)
@@ -74,7 +75,7 @@ class Desk:
                                      history_runs=(DIMENSIONS, TREND_DAYS, TREND_SLACK_DAYS))
             out = []
             for i, data in enumerate(book):
-                out.append(assess(data, as_of, rules))
+                out.append(assess(data, as_of, rules, signals=False))  # see `assess`
                 if progress and i % 500 == 0:
                     progress(i, len(book))
             if progress:

@@ -51,7 +51,12 @@ def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.d
     return (last.date if last else data.account.contract_start) + dt.timedelta(days=cadence)
 
 
-def assess(data: AccountData, as_of: dt.date, rules: Rules) -> Assessment:
+def assess(data: AccountData, as_of: dt.date, rules: Rules, *, signals: bool = True
+           ) -> Assessment:
+    """The account's full picture. With `signals=False`, the churn and expansion signals
+    (§5, §6) are left out (`signals` is None): a whole-book run leaves them to the account's
+    own view, the only place that shows them; no list, brief, metric or stored conclusion
+    reads them, and they are a quarter of the rules' time."""
     health = score_health(data, as_of, rules)
     gates = expansion_gates(data, health, as_of, rules)
     milestones = milestone_statuses(data, as_of, rules)
@@ -64,7 +69,7 @@ def assess(data: AccountData, as_of: dt.date, rules: Rules) -> Assessment:
         days_to_renewal=days,
         action=band_action(health, gates.qualified, as_of, rules),
         alerts=active_alerts(data, health, as_of, rules),
-        signals=churn_signals(data, as_of, rules),
+        signals=churn_signals(data, as_of, rules) if signals else None,
         expansion_gates=gates,
         milestones=milestones,
         reference_candidate=reference_candidate(data, health, as_of, rules),

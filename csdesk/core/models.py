@@ -412,7 +412,7 @@ class Assessment(_Row):
     days_to_renewal: int
     action: BandAction | None
     alerts: tuple[Alert, ...]
-    signals: ChurnSignals
+    signals: ChurnSignals | None  # None: a whole-book run, where no list shows them (`assess`)
     expansion_gates: ExpansionGates
     milestones: tuple[MilestoneStatus, ...]
     reference_candidate: bool

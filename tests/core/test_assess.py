@@ -139,3 +139,15 @@ def test_build_brief_sorts_across_accounts():
     assert [(i.account_id, i.kind, i.level, i.overdue) for i in items][0] == (
         "R", ItemKind.alert, AlertLevel.critical, True)   # red 5 days ago: due 3 days ago
     assert items[-1].kind == ItemKind.expansion
+
+
+def test_a_whole_book_run_leaves_only_the_signals_out():
+    # Leading (a departed champion), lagging (a detractor) and expansion (seats > 80%) signals.
+    data = book(usage=(usage(2, 95),), touchpoints=(touch(5),), nps=(nps(10, 3),),
+                contacts=(contact("Ann", "champion"),
+                          contact("Cy", "champion", "departed", departed_ago=20)))
+    full = assess(data, AS_OF, RULES)
+    assert full.signals.leading and full.signals.lagging and full.signals.expansion
+    lean = assess(data, AS_OF, RULES, signals=False)
+    assert lean.signals is None
+    assert lean == full.model_copy(update={"signals": None})

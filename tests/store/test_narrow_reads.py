@@ -53,3 +53,16 @@ def test_history_rows_keep_their_dimensions(demo_db):
         kept = {s.date: s for s in full[data.account.account_id]}
         for snap in data.history:
             assert snap == kept[snap.date]
+
+
+def test_the_book_run_leaves_the_signals_to_the_account_view(demo_db):
+    desk = Desk(demo_db, Config(), AS_OF)
+    book = desk.assess_all(store=False)
+    assert all(a.signals is None for a in book)
+    with_signals = 0
+    for a in book[:40]:
+        full, _ = desk.assess_account(a.account.account_id, store=False)
+        assert full.model_copy(update={"signals": None}) == a
+        with_signals += bool(full.signals.leading or full.signals.lagging
+                             or full.signals.expansion)
+    assert with_signals > 0

@@ -26,12 +26,17 @@ def _snap(snap_compare, app, *keys, then=None):
 
 def _showcase_account(app) -> str:
     """An account with a lot to show: mapped stakeholders, goals and onboarding if possible."""
+    from csdesk.core.signals import churn_signals
+
+    desk = app.workbench.desk  # the book's assessments leave the signals to the account view
+    book = {data.account.account_id: data for data in desk.load()}
     best, best_score = None, -1
     for account_id, a in app.book.assessments.items():
         if a.health is None:
             continue
-        score = (3 * bool(a.milestones) + 2 * bool(a.alerts) + bool(a.signals.leading)
-                 + bool(a.signals.expansion))
+        signals = churn_signals(book[account_id], desk.as_of, desk.rules)
+        score = (3 * bool(a.milestones) + 2 * bool(a.alerts) + bool(signals.leading)
+                 + bool(signals.expansion))
         if score > best_score:
             best, best_score = account_id, score
     return best
