@@ -71,7 +71,7 @@ async def test_while_the_book_is_scored_the_queue_says_loading_not_empty(app):
         assert not app.screen.query_one("#empty-book").display  # not "your book is empty"
         assert queue.render_line(1).text.strip() == "Loading…"
         # Only the label while nothing is counted: no bar animating on the app's thread.
-        assert "Scoring the book" in str(app.screen.query_one("#work-label").render())
+        assert "Reading the book" in str(app.screen.query_one("#work-label").render())
         assert not app.screen.query_one("#work-bar").display
         app.busy = ("Scoring 60 accounts…", 30, 60)
         await pilot.pause()

@@ -89,7 +89,7 @@ class AccountsScreen(BookScreen):
             counts["all"] += 1
             counts[row.band.value] += 1
         for t in TABS:
-            tabs.query_one(f"#tab-{t}", Tab).label = f"{t.capitalize()} {counts[t]}"
+            tabs.query_one(f"#tab-{t}", Tab).label = f"{t.capitalize()} {counts[t]:,}"
         self.apply()
 
     def visible_rows(self) -> list[AccountRow]:
