@@ -97,7 +97,7 @@ class Desk:
         [data] = self.load([account_id])
         result = assess(data, self.as_of, self.rules)
         if store:
-            self._store_conclusions([data], [result])
+            self.store(self._conclusions([data], [result]))
         return result, data
 
     def brief(self, assessments: list[Assessment] | None = None) -> list[BriefItem]:
@@ -113,9 +113,6 @@ class Desk:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def _store_conclusions(self, book: list[AccountData], assessments: list[Assessment]) -> None:
-        self.store(self._conclusions(book, assessments))
-
     def _conclusions(self, book: list[AccountData], assessments: list[Assessment]
                      ) -> "Conclusions":
         """What is stored of the day's assessments: snapshots for scored accounts, a save plan
@@ -128,7 +125,7 @@ class Desk:
             for a in assessments if (h := a.health) is not None
         ]
         plans = [
-            save_plan_for(alert, data, self.as_of, self.rules)
+            save_plan_for(alert, data, self.as_of, self.rules, health=a.health)
             for data, a in zip(book, assessments)
             for alert in a.alerts if alert.level == "critical"
             and not any(p.trigger == alert.trigger and p.trigger_date == alert.trigger_date
@@ -151,7 +148,3 @@ class Conclusions:
     snapshots: list[Snapshot]
     save_plans: list[SavePlan]
     milestones: list[tuple[str, Milestone, dt.date | None]]
-
-    def plus(self, other: "Conclusions") -> "Conclusions":
-        return Conclusions(self.snapshots + other.snapshots, self.save_plans + other.save_plans,
-                           self.milestones + other.milestones)

@@ -191,13 +191,16 @@ def _executives(data: AccountData) -> list[str]:
             and c.role in (Role.executive_sponsor, Role.economic_buyer, Role.executive)]
 
 
-def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules) -> SavePlan:
+def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules, *,
+                  health: HealthScore | None = None) -> SavePlan:
     """The seed's save-plan template filled in from what the book knows (§4): root cause,
     executive alignment, remediation actions with owners and dates, success criteria at
-    30/60/90 days, and a go/no-go checkpoint date."""
+    30/60/90 days, and a go/no-go checkpoint date. `health`: the account's score as of the
+    day, when the caller has it (else it is scored here)."""
     start = alert.trigger_date
     owner = data.account.owner or "CSM"
-    health = score_health(data, as_of, rules)
+    if health is None:
+        health = score_health(data, as_of, rules)
     weak = sorted(((v, n) for n, v in (health.dimensions.items() if health else ())
                    if v is not None and v < 50))
     weak_text = ", ".join(f"{n} {v}" for v, n in weak) or "none below 50"

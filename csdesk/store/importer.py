@@ -121,41 +121,27 @@ def _ascii_lower(text: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def key_of(table: Table, row: tuple) -> tuple:
-    """The natural key of a stored row (column order of `table.columns`), as SQL compares it."""
-    return _KEYS[table.name](row)
-
-
 _COALESCED = frozenset({"contact", "summary"})  # key columns SQL compares as coalesce(x, '')
 
 
-def _key_function(table: Table):
-    c = table.columns
-    if table.name == "contacts":
-        e, n = c.index("email"), c.index("name")
-        return lambda row: (row[0], _ascii_lower(row[e]) if row[e] is not None
-                            else "~" + _ascii_lower(row[n]))
-    at = [c.index(k) for k in table.key]
-    nulls = [c.index(k) for k in table.key if k in _COALESCED]
-    if nulls:
-        return lambda row: tuple("" if row[i] is None and i in nulls else row[i] for i in at)
-    if len(at) == 1:
-        i = at[0]
-        return lambda row: (row[i],)
-    if len(at) == 2:
-        i, j = at
-        return lambda row: (row[i], row[j])
-    return lambda row: tuple(row[i] for i in at)
+def _contact_key_function():
+    """A stored contact's natural key (column order of its table), as SQL compares it: the
+    account and the email, else the name, folded like SQLite's lower()."""
+    c = TABLES["contacts"].columns
+    e, n = c.index("email"), c.index("name")
+    return lambda row: (row[0], _ascii_lower(row[e]) if row[e] is not None
+                        else "~" + _ascii_lower(row[n]))
 
 
-_KEYS = {t.name: _key_function(t) for t in TABLES.values()}
+_contact_key = _contact_key_function()
 _NULL_AS_EMPTY = {None: ""}
 
 
 def _keys_of(table: Table, rows: list[tuple]) -> list[tuple]:
-    """`key_of` of many stored rows, column by column."""
+    """The natural keys of stored rows (column order of `table.columns`), as SQL compares
+    them, column by column."""
     if table.name == "contacts":
-        return list(map(_KEYS["contacts"], rows))
+        return list(map(_contact_key, rows))
     return _keys_by_column(table, lambda name: list(map(
         operator.itemgetter(table.columns.index(name)), rows)))
 
@@ -1011,7 +997,7 @@ class _Reader:
         if not slow_rows and src.table in self.fresh:  # the plan takes it column-wise
             values = list(zip(*parts))
             if table.name == "contacts":
-                keys = list(map(_KEYS["contacts"], values))
+                keys = list(map(_contact_key, values))
             else:
                 keys = _keys_by_column(table, lambda c: stored_cols[c] if c in stored_cols
                                        else [_stored_default(table.name, c)] * n)

@@ -100,15 +100,17 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
     for a book and its assessments that live on (the workbench keeps them, the CLI writes
     them out), so the collections later allocations trigger do not walk them either (a
     whole-book walk costs about a second at 10,000 accounts). Being acyclic, they are still
-    freed by reference counting when dropped.
+    freed by reference counting when dropped. Only on success: a refused import or a failed
+    read leaves nothing worth keeping, and freezing would keep its cyclic garbage (a
+    traceback, say) for good.
     """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
         if freeze:
             gc.freeze()
+    finally:
         if was:
             gc.enable()
 
@@ -156,13 +158,13 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         # One parameter however many accounts (a worker's slice is thousands).
         where = " AND account_id IN (SELECT value FROM json_each(?))"
         params = [json.dumps(list(account_ids))]
-    D, day_or_none = _D, _day
+    days = _Days()  # one date object per distinct day, for every table
 
     def q(sql: str, *args) -> sqlite3.Cursor:
         return db.conn.execute(sql, [*args, *params])
 
     make = _account
-    accounts = [make(a, n, float(arr), D(cs), D(rd), seats, term or 12, ind, own, st)
+    accounts = [make(a, n, float(arr), days[cs], days[rd], seats, term or 12, ind, own, st)
                 for a, n, arr, cs, rd, seats, term, ind, own, st in q(
         "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
         f"term_months, industry, owner, status FROM accounts WHERE 1=1{where} "
@@ -170,7 +172,6 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     accounts = _as_it_was(db, accounts, day, where, params)
 
     tables: dict[str, dict[str, list]] = {}
-    days = _Days()  # one date object per distinct day, for every table
     tables["contacts"] = _grouped((
         (a, n, cid, t, e, role, st, days[dep] if dep else None, sen, sd)
         for a, n, cid, t, e, role, st, dep, sen, sd in q(
@@ -183,7 +184,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     if recent_usage_days is not None and recent_usage_days < usage_days:
         # Older rows only for accounts still onboarding, then everyone's recent rows.
         recent_from = (as_of - dt.timedelta(days=recent_usage_days)).isoformat()
-        _grouped(((a, D(d), u, lg) for a, d, u, lg in q(
+        _grouped(((a, days[d], u, lg) for a, d, u, lg in q(
             "SELECT account_id, date, active_users, logins FROM usage "
             "WHERE account_id IN (SELECT account_id FROM milestones) "
             f"AND date > ? AND date < ?{where} ORDER BY account_id, date",
@@ -205,7 +206,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
             "SELECT ticket_id, account_id, opened_on, closed_on, severity, csat FROM tickets "
             f"WHERE opened_on <= ?{where} ORDER BY rowid", day):
         closed = cl is not None and cl != "" and cl[:10] <= day
-        t = make(tid, a, D(op_), D(cl[:10]) if closed else None, sev, cs if closed else None)
+        t = make(tid, a, days[op_], days[cl] if closed else None, sev, cs if closed else None)
         tickets[a].append(t)
     tables["tickets"] = _sorted_by(tickets, "opened_on")
 
@@ -238,14 +239,14 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         db, f"SELECT * FROM renewals WHERE date <= ?{where} ORDER BY date", [day, *params]))
 
     tables["milestones"] = _grouped((
-        (a, m, D(due), day_or_none(done) if done and done[:10] <= day else None)
+        (a, m, days[due], days[done] if done and done[:10] <= day else None)
         for a, m, due, done in q(
             "SELECT account_id, milestone, due, done_on FROM milestones "
             f"WHERE 1=1{where} ORDER BY milestone")),
         _milestone)
 
     tables["milestone_items"] = _grouped((
-        (a, m, i, D(done)) for a, m, i, done in q(
+        (a, m, i, days[done]) for a, m, i, done in q(
             "SELECT account_id, milestone, item, done_on FROM milestone_items "
             f"WHERE done_on <= ?{where}", day)),
         _milestone_item)
@@ -259,11 +260,11 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
              f"WHERE +date >= ? AND +date < ?{where} ORDER BY account_id, date",
              history_from, day)
     if history_runs is None:
-        parsed, days = _Dimensions(), _Days()
+        parsed = _Dimensions()
         tables["history"] = _grouped(
             ((a, days[d], s, b, c, parsed[dims][0]) for a, d, s, b, c, dims in rows), _snapshot)
     else:
-        tables["history"] = _run_boundaries(rows, as_of, *history_runs)
+        tables["history"] = _run_boundaries(rows, as_of, *history_runs, days=days)
 
     # Each table's rows per account as a tuple, lined up with `accounts` (C-level loops).
     ids = [account.account_id for account in accounts]
@@ -275,15 +276,14 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
 
 
 def _run_boundaries(rows: Iterable[tuple], as_of: dt.date, names: tuple[str, ...],
-                    trend_days: int, slack_days: int) -> dict[str, list]:
+                    trend_days: int, slack_days: int, *, days: _Days) -> dict[str, list]:
     """Snapshot rows (ordered by account, then date) as models, grouped by account, keeping
     only the rows the run rules and the trend read (see `load_book`'s `history_runs`): each
     account's first and last row, every row whose band or set of zero dimensions differs from
     the row before, and the rows dated trend-days to trend+slack days before as_of."""
     lo = (as_of - dt.timedelta(days=trend_days + slack_days)).isoformat()
     hi = (as_of - dt.timedelta(days=trend_days)).isoformat()
-    days, make = _Days(), _snapshot
-    parsed = _Dimensions(names)
+    make, parsed = _snapshot, _Dimensions(names)
     out: dict[str, list] = {}
     group: list = []
     prev_account = prev_band = prev_zero = last = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable
 
 import sqlite_utils
@@ -35,7 +36,15 @@ class transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                # A COMMIT that fails (a reader still busy past the timeout) leaves the
+                # transaction open: end it, so nothing half-written lingers on the connection
+                # (and settings that wait for the end of a transaction take effect).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         else:
             self.conn.execute("ROLLBACK")
 

@@ -196,3 +196,8 @@ def test_save_plan_fills_the_seed_template():
     assert plan.remediation_actions[0].due == ago(1)  # executive engagement within 48 hours
     assert all((plan.success_criteria_30, plan.success_criteria_60, plan.success_criteria_90))
     assert plan.checkpoint_date == ago(3) + dt.timedelta(days=90)
+    # The caller's score of the day (a scoring run has it) gives the same plan.
+    from csdesk.core.health import score_health
+
+    assert save_plan_for(alert, data, AS_OF, RULES,
+                         health=score_health(data, AS_OF, RULES)) == plan

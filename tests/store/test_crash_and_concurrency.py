@@ -189,3 +189,20 @@ def test_kill_during_a_big_import_leaves_nothing_half_imported(tmp_path):
         assert counts in {(0, 0), (n_accounts, n_accounts * weeks)}, counts
         if finished or counts != (0, 0):
             break
+
+
+def test_a_commit_that_fails_ends_the_transaction_and_writes_nothing(book_path):
+    # A COMMIT can fail with the transaction still open (here: a foreign key checked at
+    # COMMIT). The write must come back refused, with nothing kept and the connection free.
+    db = open_book(book_path)
+    db.conn.execute("PRAGMA defer_foreign_keys = ON")  # checks move to COMMIT
+    with pytest.raises(sqlite3.IntegrityError), writes.transaction(db):
+        db.execute("INSERT INTO notes (account_id, created_at, text) "
+                   "VALUES ('NO-SUCH-ACCOUNT', '2026-11-23T09:00:00', 'lost?')")
+    assert not db.conn.in_transaction
+    assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    with writes.transaction(db):  # the connection writes again
+        db.execute("INSERT INTO notes (account_id, created_at, text) "
+                   "VALUES ('a1', '2026-11-23T09:00:00', 'kept')")
+    assert db.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+    db.conn.close()
