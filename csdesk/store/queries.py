@@ -143,9 +143,30 @@ def load_book(
     One query per table for the whole book, each row built straight into its model: the values
     are already valid (csdesk wrote them), so no validation runs.
     """
-    with gc_paused():
+    with gc_paused(), one_reading(db):
         return _load_book(db, as_of, account_ids, usage_days, history_days, recent_usage_days,
                           history_runs)
+
+
+@contextlib.contextmanager
+def one_reading(db: sqlite_utils.Database) -> Iterator[None]:
+    """Every query inside reads the book as it stood at the first one: a read transaction.
+
+    A whole-book read is a dozen queries, one per table. Without this, each sees the book as
+    it is when it runs, so a write from another program between two of them (a cron
+    `csdesk import`, say) would give an account its new touchpoints and its old contacts.
+    Inside a transaction already (a write's), the reads see that one.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")  # deferred: the snapshot is taken by the first read
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")  # nothing was written: this only ends the read
 
 
 def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
