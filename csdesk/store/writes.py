@@ -79,8 +79,17 @@ def add_note(db: sqlite_utils.Database, account_id: str, text: str,
 
 def write_snapshots(db: sqlite_utils.Database, snapshots: Iterable[Snapshot]) -> int:
     """Store the day's snapshot per account; a later run of the same day replaces it (§2)."""
+    texts: dict[tuple, str] = {}  # each distinct set of dimension scores encoded once
+
+    def text(dimensions: dict) -> str:
+        key = tuple(dimensions.items())
+        encoded = texts.get(key)
+        if encoded is None:
+            encoded = texts[key] = json.dumps(dimensions, sort_keys=True)
+        return encoded
+
     rows = [(s.account_id, s.date.isoformat(), s.score, str(s.band), s.coverage,
-             json.dumps(s.dimensions, sort_keys=True)) for s in snapshots]
+             text(s.dimensions)) for s in snapshots]
     with transaction(db):
         db.conn.executemany(
             "INSERT OR REPLACE INTO score_snapshots "
