@@ -176,6 +176,8 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3) -> dict:
         for key in ("first_paint", "first_screen", "filter_keystroke"):
             runs = [t[key] for t in tuis]
             results[f"tui_{key}"] = {"seconds": min(runs), "runs": [round(r, 3) for r in runs]}
+        results["tui_filter_keystroke"]["typed"] = tuis[0]["filter_typed"]
+        results["tui_filter_keystroke"]["rows_shown"] = tuis[0]["filter_rows_shown"]
     except RuntimeError as exc:
         results["tui"] = {"error": f"not measured: {str(exc).splitlines()[-1][:100]}"}
 
@@ -218,6 +220,9 @@ def _table(report: dict) -> str:
             note = f"{r['rows']:,} rows of every table, {r['rows_per_s']:,.0f} rows/s"
         if name == "import_usage":
             note = f"usage.csv alone: {r['usage_rows']:,} rows, {r['usage_rows_per_s']:,.0f} rows/s"
+        if name == "tui_filter_keystroke":
+            note = (f"slowest of typing {r['typed']!r} (rows shown "
+                    f"{' → '.join(f'{n:,}' for n in r['rows_shown'])})")
         if name == "baseline_raw_read":
             note = f"{r['rows']:,} rows read"
         if len(r.get("runs", ())) > 1:

@@ -23,6 +23,9 @@ def test_bench_reports_every_step(tmp_path):
     assert results["import_usage"]["usage_rows_per_s"] > 0
     assert results["score"]["x_baseline"] > 0
     assert results["tui_first_paint"]["seconds"] <= results["tui_first_screen"]["seconds"]
+    typed, shown = results["tui_filter_keystroke"]["typed"], results["tui_filter_keystroke"]["rows_shown"]
+    assert len(shown) == len(typed) >= 1  # one list size per keystroke...
+    assert shown == sorted(shown, reverse=True) and shown[-1] >= 1  # ...narrowing, never empty
     assert set(report["verdicts"]) >= {"score", "today", "import_usage_rows_per_s", "peak_rss_mb"}
     assert (tmp_path / "bench-200.json").exists()
     assert report["repeat"] == 2

@@ -4,9 +4,10 @@ first_paint: from the start of the process (`started`, a wall-clock time: the be
 moment it spawned the process, so Python's start and every import count) to the first screen
 up (Today, saying Loading…, with the progress line of the scoring worker).
 first_screen: from the same start to the Today queue drawn with the scored book.
-filter_keystroke: on Accounts, from one typed filter character to the list redrawn (mean of
-several keystrokes, each a real key event through the Input), less the pilot's own cost of
-pressing a key bound to nothing (`pilot_noop_key`, reported beside it).
+filter_keystroke: on Accounts, from one typed filter character to the list redrawn, for the
+slowest of four keystrokes (each a real key event through the Input; the first, over the whole
+book, is the slowest), less the pilot's own cost of pressing a key bound to nothing
+(`pilot_noop_key`, reported beside it). `filter_keystroke_mean` is their mean.
 """
 
 from __future__ import annotations
@@ -65,20 +66,25 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
                 await pilot.press("f12")
                 await pilot.pause()
                 noop.append(time.perf_counter() - before)
-            times = []
-            for key in "acme":
+            # A filter that narrows the list without emptying it: the first letters of a real
+            # name, the middle account's ("lark" at 10,000 accounts: 6,968 rows, 956, 228, 63).
+            names = [row.name for row in app.book.rows]
+            typed = names[len(names) // 2].split()[0][:4].casefold()
+            times, shown = [], []
+            for key in typed:
                 before = time.perf_counter()
                 await pilot.press(key)  # the press returns once the key is processed
                 await pilot.pause()  # ...and the list redrawn
                 times.append(time.perf_counter() - before)
-            shown = len(table.rows)
+                shown.append(len(table.rows))
     finally:
         desk.close()
     baseline = min(noop)
     return {"first_paint": first_paint, "first_screen": first_screen,
-            "filter_keystroke": max(0.0, sum(times) / len(times) - baseline),
-            "filter_keystroke_with_pilot": sum(times) / len(times),
-            "pilot_noop_key": baseline, "filter_rows_shown": shown}
+            "filter_keystroke": max(0.0, max(times) - baseline),
+            "filter_keystroke_mean": max(0.0, sum(times) / len(times) - baseline),
+            "filter_keystroke_with_pilot": max(times),
+            "pilot_noop_key": baseline, "filter_typed": typed, "filter_rows_shown": shown}
 
 
 if __name__ == "__main__":  # python -m csdesk.tui.bench_probe BOOK AS_OF [STARTED]
