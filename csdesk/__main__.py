@@ -1,3 +1,3 @@
-from csdesk.cli import main
+from csdesk.cli import run
 
-raise SystemExit(main())
+run()

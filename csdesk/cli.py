@@ -27,6 +27,7 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._desk = None
+        self.keep_reads = False  # see `run`
 
     @property
     def book_path(self):
@@ -54,6 +55,8 @@ class Context:
             from csdesk.service import Desk
 
             self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create)
+            if self.keep_reads:
+                self._desk.kept = []
         return self._desk
 
     def close(self) -> None:
@@ -172,16 +175,46 @@ def _open_workbench(ctx: Context) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (what scripts and tests call: all is freed as usual)."""
+    return _execute(_context(argv))
+
+
+def run() -> None:
+    """The `csdesk` program: `main`, and then a command's process ends at once.
+
+    Before it ends, all output is flushed and the book closed (SQLite checkpoints its
+    write-ahead log into the file on close), so nothing is lost. What is skipped is freeing,
+    one object at a time, what the command read: a 10,000-account book is half a million
+    objects and 0.3 s (mypy ends the same way). The workbench ends the usual way: its
+    worker threads finish their writes first.
+    """
+    ctx = _context(sys.argv[1:])
+    if ctx.args.handler is _open_workbench:
+        raise SystemExit(_execute(ctx))
+    ctx.keep_reads = True  # kept alive to the end, not freed one by one (`Desk.kept`)
+    code = _execute(ctx)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away (`| head`), or closed
+            pass
+    os._exit(code)
+
+
+def _context(argv: list[str] | None) -> Context:
+    args = build_parser().parse_args(argv)
+    for name in ("db", "config", "as_of"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return Context(args)
+
+
+def _execute(ctx: Context) -> int:
     from csdesk.core.config import ConfigError
     from csdesk.store.queries import AccountNotFound
     from csdesk.store.schema import BookError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    for name in ("db", "config", "as_of"):
-        if not hasattr(args, name):
-            setattr(args, name, None)
-    ctx = Context(args)
+    args = ctx.args
     try:
         return args.handler(ctx)
     except (UserError, BookError, AccountNotFound) as exc:
@@ -208,4 +241,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -217,16 +217,18 @@ class Workbench:
         """Score the whole book (storing today's snapshots, §2) and build the brief.
 
         With `shown`, the view is handed to it as soon as it is built, before the day's
-        conclusions are written: the queue is on screen while the snapshots are stored.
+        conclusions are written and the book read is freed: the queue is on screen while the
+        snapshots are stored and the half-million objects of a big book are let go.
         """
         with self.lock:
             if self.is_empty():
                 return self._view([], empty=True)
-            assessments, conclusions = self.desk.assess_book(progress=progress)
+            assessments, conclusions, book = self.desk.assess_book(progress=progress)
             view = self._view(assessments)
             if shown is not None:
                 shown(view)
             self.desk.store(conclusions)
+            del book  # freed here, after the screen has the queue
             return view
 
     def _view(self, assessments: list[Assessment], *, empty: bool = False) -> BookView:
