@@ -427,10 +427,13 @@ def slug(name: str) -> str:
 
 
 def money(value: float) -> str:
-    """$1.4B, $1.2M, $640k, $9,500: each unit from where the smaller one would round up to
-    1,000 of it (999,600 is $1.0M, not $1000k)."""
-    if value >= 999_950_000:
+    """$1.4B, $245M, $32.9M, $1.2M, $640k, $9,500: each unit from where the smaller one would
+    round up to 1,000 of it (999,600 is $1.0M, not $1000k), and no more than three figures from
+    $100M up (a big book's band totals fit one line)."""
+    if value >= 999_500_000:
         return f"${value / 1_000_000_000:.1f}B"
+    if value >= 99_950_000:
+        return f"${value / 1_000_000:.0f}M"
     if value >= 999_500:
         return f"${value / 1_000_000:.1f}M"
     if value >= 10_000:

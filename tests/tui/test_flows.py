@@ -555,6 +555,17 @@ async def test_portfolio_shows_metrics_beside_targets_and_calibration(app):
     assert "renewals scored then" in shown and "accuracy" in shown
 
 
+async def test_portfolio_of_an_empty_book_says_so_and_checks_nothing(empty_app):
+    async with empty_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        metrics = str(empty_app.screen.query_one("#metrics").render())
+        calibration = str(empty_app.screen.query_one("#calibration").render())
+    assert "The book is empty" in metrics
+    assert "Checking" not in calibration  # not left saying it is at work
+
+
 async def test_import_from_the_workbench_all_or_nothing(empty_app, tmp_path):
     folder = tmp_path / "crm"
     folder.mkdir()

@@ -102,8 +102,8 @@ def calibration_text(calibration: Calibration, target: float) -> Text:
         text.append("No renewal outcomes with a score snapshot 80-100 days before yet.\n",
                     style="dim")
         return text
-    text.append(f"{result.n} renewals scored then "
-                f"(of {calibration.outcomes_total} outcomes in the book)\n")
+    text.append(f"{result.n:,} renewals scored then, of {calibration.outcomes_total:,} "
+                "outcomes\n")
     if result.accuracy is not None:
         met = result.accuracy > target
         text.append(f"accuracy {result.accuracy:.0%} ")
@@ -114,8 +114,8 @@ def calibration_text(calibration: Calibration, target: float) -> Text:
         value = getattr(result, key)
         text.append(f"{key} {'—' if value is None else f'{value:.0%}'}   ")
     text.append(f"\n\n{'':<14}churned  stayed\n")
-    text.append(f"{'red then':<14}{result.tp:>7}  {result.fp:>6}\n")
-    text.append(f"{'not red':<14}{result.fn:>7}  {result.tn:>6}\n")
+    text.append(f"{'red then':<14}{result.tp:>7,}  {result.fp:>6,}\n")
+    text.append(f"{'not red':<14}{result.fn:>7,}  {result.tn:>6,}\n")
     text.append("\nTry other weights from a shell:\ncsdesk calibrate --weights usage=40,...",
                 style="dim")
     return text
@@ -130,13 +130,15 @@ class PortfolioScreen(BookScreen):
             yield Static("Loading the portfolio metrics…", id="metrics", classes="panel")
             with Horizontal(id="portfolio-row"):
                 yield Static("", id="bands", classes="panel")
-                yield Static("", id="calibration", classes="panel")
+                yield Static("Calibration (§12)\nChecking the scores against the renewal "
+                             "outcomes…", id="calibration", classes="panel")
         yield WorkStatus()
         yield Footer(compact=True)
 
     def show_book(self, book: BookView) -> None:
         if book.empty:
             self.query_one("#metrics", Static).update("The book is empty: press 1, then d.")
+            self.query_one("#calibration", Static).update("")
             return
         self.query_one("#bands", Static).update(bands_text(book))
         self.load_metrics()
@@ -156,7 +158,7 @@ class PortfolioScreen(BookScreen):
             return
         except Exception as exc:  # show, don't crash: the other screens still work
             app.call_from_thread(self._show, Text(f"Could not compute metrics: {exc}",
-                                                  style="red"), None)
+                                                  style="red"), Text(""))
             return
         targets = app.workbench.rules.targets
         app.call_from_thread(self._show, metrics_table(as_dict(metrics), targets),
@@ -164,5 +166,4 @@ class PortfolioScreen(BookScreen):
 
     def _show(self, metrics, calibration) -> None:
         self.query_one("#metrics", Static).update(metrics)
-        if calibration is not None:
-            self.query_one("#calibration", Static).update(calibration)
+        self.query_one("#calibration", Static).update(calibration)

@@ -40,11 +40,12 @@ def top_line_text(book: BookView) -> Text:
     top = book.top
     text = Text()
     text.append(f" {top.accounts:,} accounts", style="bold")
-    text.append(f" · {money(top.total_arr)} ARR   ")
+    text.append(f" · {money(top.total_arr)} ARR")
     for band in BANDS:
         share = top.bands[band]
+        text.append("   ")
         text.append(f"{BAND_MARK[band]} {share.count:,} {band.value}", style=BAND_STYLE[band])
-        text.append(f" {money(share.arr)}   ")
+        text.append(f" {money(share.arr)}")
     text.append("\n ARR at risk renewing in 90 days: ")
     text.append(money(top.at_risk_90_arr), style="bold red" if top.at_risk_90_arr else "bold")
     text.append(f" ({top.at_risk_90_count:,} red or yellow account"
