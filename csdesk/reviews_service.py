@@ -6,7 +6,7 @@ import datetime as dt
 
 from csdesk.core.calibration import Calibration, calibrate
 from csdesk.core.config import with_weights
-from csdesk.core.metrics import Metrics
+from csdesk.core.metrics import REVIEW_KINDS, Metrics
 from csdesk.core.metrics import portfolio_metrics as compute_metrics
 from csdesk.core.models import Assessment
 from csdesk.core.qbr import render_qbr
@@ -28,7 +28,8 @@ def portfolio_metrics(desk: Desk, start: dt.date, end: dt.date,
         assessments = desk.assess_all()
     return compute_metrics(
         accounts=queries.load_accounts(desk.db), renewals=queries.load_renewals(desk.db),
-        nps=queries.load_nps(desk.db), touchpoints=queries.load_touchpoints(desk.db, start, end),
+        nps=queries.load_nps(desk.db),
+        touchpoints=queries.load_touchpoints(desk.db, start, end, kinds=REVIEW_KINDS),
         assessments=assessments, start=start, end=end, rules=desk.rules)
 
 
@@ -37,9 +38,8 @@ def calibration(desk: Desk, weights: dict[str, int] | None = None) -> tuple[Cali
     """§12 over every renewal outcome in the book: the model as it scored then, and (when
     `weights` are given) the same snapshots re-scored under them. ConfigError on bad weights."""
     renewals = [r for r in queries.load_renewals(desk.db) if r.date <= desk.as_of]
-    earliest = min((r.date for r in renewals), default=desk.as_of)
-    history = queries.load_all_snapshots(
-        desk.db, since=earliest - dt.timedelta(days=desk.rules.calibration.window_days[1]))
+    low, high = desk.rules.calibration.window_days
+    history = queries.load_snapshots_before_renewals(desk.db, desk.as_of, low, high)
     current = calibrate(renewals, history, desk.rules)
     if weights is None:
         return current, None

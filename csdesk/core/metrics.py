@@ -173,6 +173,9 @@ def median_time_to_first_value(assessments: Iterable[Assessment]) -> float | Non
     return float(statistics.median(days)) if days else None
 
 
+REVIEW_KINDS = (TouchpointKind.qbr, TouchpointKind.ebr)  # business reviews (§11)
+
+
 def review_completion(accounts: Iterable[Account], touchpoints: Iterable[Touchpoint],
                       start: dt.date, end: dt.date, rules: Rules,
                       renewals: Iterable[Renewal] = ()) -> tuple[float | None, int, int]:
@@ -187,7 +190,7 @@ def review_completion(accounts: Iterable[Account], touchpoints: Iterable[Touchpo
     """
     done: dict[str, int] = {}
     for t in touchpoints:
-        if (t.kind in (TouchpointKind.qbr, TouchpointKind.ebr)
+        if (t.kind in REVIEW_KINDS
                 and t.status == TouchpointStatus.completed and in_period(t.date, start, end)):
             done[t.account_id] = done.get(t.account_id, 0) + 1
     churned_on: dict[str, dt.date] = {}
@@ -219,9 +222,9 @@ def portfolio_metrics(accounts: list[Account], renewals: list[Renewal], nps: lis
                       start: dt.date, end: dt.date, rules: Rules) -> Metrics:
     kept, n_renewals = renewal_rate(renewals, start, end)
     score, respondents = net_promoter_score(nps, start, end)
+    renewed_since = {r.account_id for r in renewals if r.date >= start}
     review_rate, due, completed = review_completion(
-        [a for a in accounts if a.status == "active" or any(
-            r.account_id == a.account_id and r.date >= start for r in renewals)],
+        [a for a in accounts if a.status == "active" or a.account_id in renewed_since],
         touchpoints, start, end, rules, renewals)
     return Metrics(
         start=start, end=end, **retention(accounts, renewals, start, end),

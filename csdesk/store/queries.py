@@ -51,16 +51,17 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Iterable = ()) -> list[di
 
 
 def account_from_row(r: dict) -> Account:
-    return Account.model_construct(
-        account_id=r["account_id"], name=r["name"], arr=float(r["arr"]),
-        contract_start=_D(r["contract_start"]), renewal_date=_D(r["renewal_date"]),
-        seats_licensed=r["seats_licensed"], term_months=r["term_months"] or 12,
-        industry=r["industry"], owner=r["owner"], status=r["status"],
-    )
+    return _account(r["account_id"], r["name"], float(r["arr"]), _D(r["contract_start"]),
+                    _D(r["renewal_date"]), r["seats_licensed"], r["term_months"] or 12,
+                    r["industry"], r["owner"], r["status"])
 
 
 def load_accounts(db: sqlite_utils.Database) -> list[Account]:
-    return [account_from_row(r) for r in _rows(db, "SELECT * FROM accounts ORDER BY name")]
+    days, make = _Days(), _account
+    return [make(a, n, float(arr), days[cs], days[rd], seats, term or 12, ind, own, st)
+            for a, n, arr, cs, rd, seats, term, ind, own, st in db.execute(
+                "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
+                "term_months, industry, owner, status FROM accounts ORDER BY name")]
 
 
 _account = trusted(Account, positional=True)
@@ -446,17 +447,20 @@ def load_renewals(db: sqlite_utils.Database) -> list[Renewal]:
     return [renewal_from_row(r) for r in _rows(db, "SELECT * FROM renewals ORDER BY date")]
 
 
-def load_all_snapshots(
-    db: sqlite_utils.Database, since: dt.date | None = None
-) -> dict[str, list[Snapshot]]:
-    """Snapshot history per account (for calibration and trends), ascending by date."""
-    out: dict[str, list[Snapshot]] = defaultdict(list)
-    cur = db.execute(
-        "SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
-        "WHERE date >= ? ORDER BY account_id, date", [(since or dt.date.min).isoformat()])
-    for a, d, s, b, c, dims in cur:
-        out[a].append(Snapshot.model_construct(account_id=a, date=_D(d), score=s, band=b,
-                                               coverage=c, dimensions=json.loads(dims)))
+def load_snapshots_before_renewals(db: sqlite_utils.Database, as_of: dt.date, low_days: int,
+                                   high_days: int) -> dict[str, list[Snapshot]]:
+    """The snapshots dated `low_days` to `high_days` days before a renewal outcome logged up to
+    `as_of`, per account, ascending by date: the only ones calibration (§12) looks at. One
+    query: each renewal's window is a range of the snapshot table's key."""
+    out: dict[str, list[Snapshot]] = {}
+    days, parsed, make = _Days(), _Dimensions(), _snapshot
+    for a, d, s, b, c, text in db.execute(
+            "SELECT DISTINCT s.account_id, s.date, s.score, s.band, s.coverage, s.dimensions "
+            "FROM renewals r JOIN score_snapshots s ON s.account_id = r.account_id "
+            "AND s.date >= date(r.date, ?) AND s.date <= date(r.date, ?) "
+            "WHERE r.date <= ? ORDER BY s.account_id, s.date",
+            [f"-{high_days} days", f"-{low_days} days", as_of.isoformat()]):
+        out.setdefault(a, []).append(make(a, days[d], s, b, c, parsed[text][0]))
     return out
 
 
@@ -490,18 +494,27 @@ def resolve_account(db: sqlite_utils.Database, ref: str) -> Account:
 
 def load_nps(db: sqlite_utils.Database) -> list[Nps]:
     """Every NPS response (for portfolio NPS, §11)."""
-    return [Nps.model_construct(account_id=a, date=_D(d), score=s, contact=c, comment=m)
-            for a, d, s, c, m in db.execute(
-                "SELECT account_id, date, score, contact, comment FROM nps ORDER BY date, id")]
+    days, make = _Days(), _nps
+    return [make(a, days[d], s, c, m) for a, d, s, c, m in db.execute(
+        "SELECT account_id, date, score, contact, comment FROM nps ORDER BY date, id")]
 
 
-def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date
-                     ) -> list[Touchpoint]:
-    """Touchpoints dated in [start, end) (for business-review completion, §11)."""
-    return [Touchpoint.model_construct(
-                account_id=a, date=_D(d), kind=k, status=s, summary=m,
-                flags=tuple(f for f in (fl or "").split(";") if f))
-            for a, d, k, s, m, fl in db.execute(
-                "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
-                "WHERE date >= ? AND date < ? ORDER BY date, id",
-                [start.isoformat(), end.isoformat()])]
+def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
+                     kinds: Iterable[str] | None = None) -> list[Touchpoint]:
+    """Touchpoints dated in [start, end), of the given kinds if any (for business-review
+    completion, §11, which reads only the reviews)."""
+    sql = ("SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
+           "WHERE date >= ? AND date < ?")
+    params = [start.isoformat(), end.isoformat()]
+    if kinds is not None:
+        kinds = [str(k) for k in kinds]
+        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        params += kinds
+    days, make, flag_sets = _Days(), _touchpoint, {None: (), "": ()}
+    out = []
+    for a, d, k, st, sm, fl in db.execute(sql + " ORDER BY date, id", params):
+        flags = flag_sets.get(fl)
+        if flags is None:
+            flags = flag_sets[fl] = tuple(f for f in fl.split(";") if f)
+        out.append(make(a, days[d], k, st, sm, flags))
+    return out

@@ -8,7 +8,6 @@ in `PRAGMA user_version` and the file is marked as ours with `PRAGMA application
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import datetime as dt
 from pathlib import Path
