@@ -186,10 +186,12 @@ def run() -> None:
     write-ahead log into the file on close), so nothing is lost. What is skipped is freeing,
     one object at a time, what the command read: a 10,000-account book is half a million
     objects and 0.3 s (mypy ends the same way). The workbench ends the usual way: its
-    worker threads finish their writes first.
+    worker threads finish their writes first. So does a run under a profiler, a debugger or
+    coverage (anything that set a profile or trace function): they write their reports at
+    the end.
     """
     ctx = _context(sys.argv[1:])
-    if ctx.args.handler is _open_workbench:
+    if ctx.args.handler is _open_workbench or sys.getprofile() or sys.gettrace():
         raise SystemExit(_execute(ctx))
     ctx.keep_reads = True  # kept alive to the end, not freed one by one (`Desk.kept`)
     code = _execute(ctx)

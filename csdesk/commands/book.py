@@ -67,7 +67,7 @@ def cmd_export(ctx: Context) -> int:
     except OSError as exc:
         raise UserError(f"{ctx.args.path}: cannot write ({exc.strerror})") from None
     total = sum(counts.values())
-    print(f"Exported {total} rows ({counts.get('accounts', 0)} accounts) to {path}")
+    print(f"Exported {total:,} rows ({counts.get('accounts', 0):,} accounts) to {path}")
     return 0
 
 

@@ -11,71 +11,92 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
 
-from csdesk.store.importer import TABLES
+from csdesk.store.importer import KINDS, TABLES
 from csdesk.store.schema import SCHEMA_VERSION
 
 FORMAT = "csdesk book"
 
 
-def _plain(table: str, column: str, value):
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer() and column != "coverage":
-        return int(value)
+def _converter(table: str, column: str):
+    """How a stored value of `column` reads in the JSON book (None: as stored; a None value
+    stays None). Text, dates and choices are stored as text (TEXT columns), as they read."""
     if column == "flags":
-        return [f for f in value.split(";") if f]
+        return lambda value: [f for f in value.split(";") if f]
     if column == "preventable":
-        return bool(value)
+        return bool
     if column in ("dimensions", "remediation_actions"):
-        return json.loads(value)
-    return value
+        return json.loads
+    if column == "coverage" or KINDS[table][column] not in ("int", "money", "float"):
+        return None  # coverage is a fraction: 1.0 stays 1.0
+    return _number
+
+
+def _number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _rows(db: sqlite_utils.Database, name: str) -> Iterator[dict]:
+    """A table's rows as the JSON book has them, in their natural key's order, one at a time."""
+    table = TABLES[name]
+    cols = ", ".join(table.columns)
+    order = ", ".join(f"{c} IS NULL, {c}" for c in (*table.key, *table.columns))
+    converters = [(i, convert) for i, column in enumerate(table.columns)
+                  if (convert := _converter(name, column)) is not None]
+    columns = table.columns
+    for row in db.execute(f"SELECT {cols} FROM {name} ORDER BY {order}"):
+        values = list(row)
+        for i, convert in converters:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        yield dict(zip(columns, values))
 
 
 def book_as_dict(db: sqlite_utils.Database) -> dict:
-    out: dict = {"format": FORMAT, "version": SCHEMA_VERSION}
-    for name, table in TABLES.items():
-        cols = ", ".join(table.columns)
-        order = ", ".join(f"{c} IS NULL, {c}" for c in (*table.key, *table.columns))
-        cur = db.execute(f"SELECT {cols} FROM {name} ORDER BY {order}")
-        out[name] = [{c: _plain(name, c, v) for c, v in zip(table.columns, row)} for row in cur]
-    return out
+    return {"format": FORMAT, "version": SCHEMA_VERSION,
+            **{name: list(_rows(db, name)) for name in TABLES}}
 
 
 def export_book(db: sqlite_utils.Database, path: str | os.PathLike) -> tuple[Path, dict[str, int]]:
-    """Write the JSON book to `path` (atomically: a temporary file renamed over it).
+    """Write the JSON book to `path` (atomically: a temporary file renamed over it), table by
+    table and row by row, so a big book is never all in memory at once.
 
     Returns where it wrote and the rows per table.
     """
     target = Path(path).expanduser()
-    book = book_as_dict(db)
     tmp = target.with_name(f".{target.name}.tmp")
+    counts: dict[str, int] = {}
     # The book is private (mode 0600); so is a copy of it.
     fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with open(fd, "w", encoding="utf-8") as fh:
-        fh.writelines(_lines(book))
+    try:
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(_lines(db, counts))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, target)
-    return target.resolve(), {name: len(book[name]) for name in TABLES}
+    return target.resolve(), counts
 
 
-def _lines(book: dict):
-    """One row per line: readable, diffable, and import errors point at the row's line."""
-    dump = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+def _lines(db: sqlite_utils.Database, counts: dict[str, int]) -> Iterator[str]:
+    """One row per line: readable, diffable, and import errors point at the row's line.
+    Counts each table's rows into `counts` as it goes."""
+    dump = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
     yield "{\n"
-    items = list(book.items())
-    for i, (key, value) in enumerate(items):
-        end = ",\n" if i < len(items) - 1 else "\n"
-        if not isinstance(value, list):
-            yield f" {dump(key)}: {dump(value)}{end}"
-            continue
-        if not value:
-            yield f" {dump(key)}: []{end}"
-            continue
-        yield f" {dump(key)}: [\n"
-        for j, row in enumerate(value):
-            yield f"  {dump(row)}{',' if j < len(value) - 1 else ''}\n"
-        yield f" ]{end}"
+    yield f" {dump('format')}: {dump(FORMAT)},\n"
+    yield f" {dump('version')}: {dump(SCHEMA_VERSION)},\n"
+    names = list(TABLES)
+    for i, name in enumerate(names):
+        end = ",\n" if i < len(names) - 1 else "\n"
+        n = 0
+        for row in _rows(db, name):
+            # Each row ends its line but the last: the comma goes before the next one.
+            yield f" {dump(name)}: [\n  {dump(row)}" if n == 0 else f",\n  {dump(row)}"
+            n += 1
+        yield f"\n ]{end}" if n else f" {dump(name)}: []{end}"
+        counts[name] = n
     yield "}\n"

@@ -62,3 +62,20 @@ def test_json_book_has_iso_dates_and_plain_numbers(tmp_path):
         "competitor": None}
     assert book["touchpoints"][0]["flags"] == ["complaint", "adjacent_pain"]
     assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_the_file_written_row_by_row_is_the_book_one_row_a_line(tmp_path):
+    from csdesk.store.export import book_as_dict
+
+    db = demo_book(tmp_path / "a.db", accounts=8)
+    db.execute("DELETE FROM goals")  # an empty table among full ones
+    path, counts = export_book(db, tmp_path / "book.json")
+    text = path.read_text()
+    assert json.loads(text) == book_as_dict(db)
+    assert counts == {name: len(rows) for name, rows in book_as_dict(db).items()
+                      if name in TABLES}
+    lines = text.splitlines()
+    assert len(lines) == 2 + 2 + sum(counts.values()) + sum(2 if n else 1 for n in
+                                                            counts.values())
+    assert ' "goals": [],' in lines
+    assert not list(tmp_path.glob(".book.json.tmp"))  # renamed into place
