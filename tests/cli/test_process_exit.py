@@ -76,3 +76,20 @@ def test_whole_book_reads_are_kept_only_when_asked(tmp_path):
     [book] = desk.kept
     assert [d.account.account_id for d in book] == [a.account.account_id for a in out]
     desk.close()
+
+
+def test_under_a_tracer_the_process_ends_the_usual_way(demo):
+    # A profiler, debugger or coverage writes its report at the end (atexit): it must run.
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('report written'))\n"
+              "sys.settrace(lambda *a: None)\n"
+              f"sys.argv = ['csdesk', '--as-of', '{AS_OF}', '--db', sys.argv[1], 'score']\n"
+              "from csdesk.cli import run\n"
+              "run()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(demo)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("report written")
+    untraced = subprocess.run([sys.executable, "-c", script.replace("sys.settrace", "print"),
+                               str(demo)], capture_output=True, text=True, timeout=120)
+    assert untraced.returncode == 0 and "report written" not in untraced.stdout  # ended at once
