@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from csdesk.store.importer import KINDS, TABLES
+from csdesk.store.queries import one_reading
 from csdesk.store.schema import SCHEMA_VERSION
 
 FORMAT = "csdesk book"
@@ -73,7 +74,9 @@ def export_book(db: sqlite_utils.Database, path: str | os.PathLike) -> tuple[Pat
     # The book is private (mode 0600); so is a copy of it.
     fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     try:
-        with open(fd, "w", encoding="utf-8") as fh:
+        # One read transaction: a write another program commits meanwhile is in the copy
+        # whole or not at all.
+        with open(fd, "w", encoding="utf-8") as fh, one_reading(db):
             fh.writelines(_lines(db, counts))
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -33,8 +33,8 @@ def test_a_write_between_two_table_reads_is_not_half_seen(tmp_path):
 
     def write_once(statement: str) -> None:  # runs as the reader starts its contacts query
         if "FROM contacts" in statement and not fired:
-            fired.append(statement)
             writes.log_touchpoint(other, added)
+            fired.append(statement)  # only once written (an error here is swallowed)
 
     db.conn.set_trace_callback(write_once)
     try:
@@ -64,4 +64,33 @@ def test_inside_a_write_the_read_sees_that_write(tmp_path):
             inside = load_book(db, AS_OF)
         assert db.conn.in_transaction  # ...and leaves it open for the write to commit
     assert added in inside[0].touchpoints
+    db.conn.close()
+
+
+def test_an_export_is_one_state_of_the_book(tmp_path):
+    import json
+
+    from csdesk.store.export import export_book
+
+    path, db = _book(tmp_path)
+    other = open_book(path)
+    account = load_book(db, AS_OF)[0].account.account_id
+    fired = []
+
+    def write_once(statement: str) -> None:  # as the export starts on the touchpoints
+        if "FROM touchpoints" in statement and not fired:
+            writes.add_note(other, account, "written mid-export",  # notes are read later
+                            dt.datetime(2026, 11, 23, 9, 30))
+            fired.append(statement)  # only once written (an error here is swallowed)
+
+    db.conn.set_trace_callback(write_once)
+    try:
+        out, counts = export_book(db, tmp_path / "copy.json")
+    finally:
+        db.conn.set_trace_callback(None)
+    assert fired
+    notes = json.loads(out.read_text())["notes"]
+    assert "written mid-export" not in [n["text"] for n in notes]
+    assert counts["notes"] == len(notes)
+    other.conn.close()
     db.conn.close()
