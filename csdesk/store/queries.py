@@ -56,12 +56,20 @@ def account_from_row(r: dict) -> Account:
                     r["industry"], r["owner"], r["status"])
 
 
-def load_accounts(db: sqlite_utils.Database) -> list[Account]:
-    days, make = _Days(), _account
+_ACCOUNT_COLUMNS = ("account_id, name, arr, contract_start, renewal_date, seats_licensed, "
+                    "term_months, industry, owner, status")
+
+
+def _accounts(rows: Iterable[tuple], days: "_Days") -> list[Account]:
+    """Rows of `_ACCOUNT_COLUMNS` as accounts."""
+    make = _account
     return [make(a, n, float(arr), days[cs], days[rd], seats, term or 12, ind, own, st)
-            for a, n, arr, cs, rd, seats, term, ind, own, st in db.execute(
-                "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
-                "term_months, industry, owner, status FROM accounts ORDER BY name")]
+            for a, n, arr, cs, rd, seats, term, ind, own, st in rows]
+
+
+def load_accounts(db: sqlite_utils.Database) -> list[Account]:
+    return _accounts(db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name"),
+                     _Days())
 
 
 _account = trusted(Account, positional=True)
@@ -185,12 +193,8 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     def q(sql: str, *args) -> sqlite3.Cursor:
         return db.conn.execute(sql, [*args, *params])
 
-    make = _account
-    accounts = [make(a, n, float(arr), days[cs], days[rd], seats, term or 12, ind, own, st)
-                for a, n, arr, cs, rd, seats, term, ind, own, st in q(
-        "SELECT account_id, name, arr, contract_start, renewal_date, seats_licensed, "
-        f"term_months, industry, owner, status FROM accounts WHERE 1=1{where} "
-        "ORDER BY name COLLATE NOCASE, account_id")]
+    accounts = _accounts(q(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE 1=1{where} "
+                           "ORDER BY name COLLATE NOCASE, account_id"), days)
     accounts = _as_it_was(db, accounts, day, where, params)
 
     tables: dict[str, dict[str, list]] = {}
@@ -239,16 +243,12 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         _nps)
     tables["nps"] = _sorted_by(tables["nps"], "date")
 
-    make, flag_sets = _touchpoint, {None: (), "": ()}
+    make, flag_sets = _touchpoint, _Flags()
     touchpoints: dict[str, list] = defaultdict(list)
     for a, d, k, st, sm, fl in q(
             "SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
             f"WHERE date <= ?{where} ORDER BY id", day):
-        flags = flag_sets.get(fl)
-        if flags is None:
-            flags = flag_sets[fl] = tuple(f for f in fl.split(";") if f)
-        t = make(a, days[d], k, st, sm, flags)
-        touchpoints[a].append(t)
+        touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl]))
     tables["touchpoints"] = _sorted_by(touchpoints, "date")
 
     tables["goals"] = _grouped((
@@ -347,6 +347,15 @@ class _Dimensions(dict):
         zero = self.zero_sets.setdefault(zero, zero)
         self[text] = dims, zero
         return dims, zero
+
+
+class _Flags(dict):
+    """Stored flag texts ("complaint;adjacent_pain") read into tuples, each distinct text once
+    (most touchpoints carry none)."""
+
+    def __missing__(self, text: str | None) -> tuple[str, ...]:
+        flags = self[text] = tuple(f for f in (text or "").split(";") if f)
+        return flags
 
 
 class _Days(dict):
@@ -510,11 +519,6 @@ def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
         kinds = [str(k) for k in kinds]
         sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
         params += kinds
-    days, make, flag_sets = _Days(), _touchpoint, {None: (), "": ()}
-    out = []
-    for a, d, k, st, sm, fl in db.execute(sql + " ORDER BY date, id", params):
-        flags = flag_sets.get(fl)
-        if flags is None:
-            flags = flag_sets[fl] = tuple(f for f in fl.split(";") if f)
-        out.append(make(a, days[d], k, st, sm, flags))
-    return out
+    days, make, flag_sets = _Days(), _touchpoint, _Flags()
+    return [make(a, days[d], k, st, sm, flag_sets[fl])
+            for a, d, k, st, sm, fl in db.execute(sql + " ORDER BY date, id", params)]
