@@ -465,7 +465,9 @@ def load_snapshots_before_renewals(db: sqlite_utils.Database, as_of: dt.date, lo
     days, parsed, make = _Days(), _Dimensions(), _snapshot
     for a, d, s, b, c, text in db.execute(
             "SELECT DISTINCT s.account_id, s.date, s.score, s.band, s.coverage, s.dimensions "
-            "FROM renewals r JOIN score_snapshots s ON s.account_id = r.account_id "
+            # CROSS JOIN keeps renewals the outer loop (SQLite otherwise scans every snapshot,
+            # a table that grows each day): each window is then a range of the snapshot key.
+            "FROM renewals r CROSS JOIN score_snapshots s ON s.account_id = r.account_id "
             "AND s.date >= date(r.date, ?) AND s.date <= date(r.date, ?) "
             "WHERE r.date <= ? ORDER BY s.account_id, s.date",
             [f"-{high_days} days", f"-{low_days} days", as_of.isoformat()]):
