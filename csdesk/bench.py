@@ -1,9 +1,10 @@
 """`python -m csdesk.bench`: how fast csdesk is on a big book, measured, not assumed.
 
 Builds (or reuses) a demo book of N accounts (default 10,000), then times each step a CSM or a
-cron job runs, as real `csdesk` processes, and the workbench through Textual's pilot. Every
-figure stands beside a baseline measured in the same run: a plain Python process that reads
-every row scoring needs, one query per table, and does nothing else.
+cron job runs (import of its CSV export, of usage alone, export and import of a JSON book,
+score, today, account, qbr) as real `csdesk` processes, and the workbench through Textual's
+pilot. Every figure stands beside a baseline measured in the same run: a plain Python process
+that reads every row scoring needs, one query per table, and does nothing else.
 
     python -m csdesk.bench [--accounts N] [--dir DIR] [--fresh] [--repeat N] [--json]
 
@@ -145,6 +146,20 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3) -> dict:
     results["import_usage"] = best | {"usage_rows": counts["usage"],
                                       "usage_rows_per_s": counts["usage"] / best["seconds"]}
 
+    # The whole book as a JSON book (`export`), and that file into an empty book: a restore.
+    json_book = workdir / f"book-{accounts}.json"
+    runs = []
+    for _ in range(repeat):
+        json_book.unlink(missing_ok=True)
+        runs.append(_run(_csdesk(book, "export", str(json_book)), env))
+    results["export"] = _best(runs) | {"megabytes": json_book.stat().st_size / 1e6}
+    runs = []
+    for _ in range(repeat):
+        for stale in workdir.glob(f"import-{accounts}.db*"):
+            stale.unlink()
+        runs.append(_run(_csdesk(target, "import", str(json_book)), env))
+    results["import_json"] = _best(runs)
+
     for name, args in [
         ("score", ["score", "--json"]),
         ("today", ["today", "--json"]),
@@ -223,6 +238,10 @@ def _table(report: dict) -> str:
         if name == "tui_filter_keystroke":
             note = (f"slowest of typing {r['typed']!r} (rows shown "
                     f"{' → '.join(f'{n:,}' for n in r['rows_shown'])})")
+        if name == "export":
+            note = f"the whole book as a JSON book of {r['megabytes']:,.0f} MB"
+        if name == "import_json":
+            note = "that JSON book into an empty book"
         if name == "baseline_raw_read":
             note = f"{r['rows']:,} rows read"
         if len(r.get("runs", ())) > 1:

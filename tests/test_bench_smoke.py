@@ -13,14 +13,15 @@ def test_bench_reports_every_step(tmp_path):
     report = json.loads(proc.stdout)
     assert report["accounts"] == 200
     results = report["results"]
-    for step in ("demo", "baseline_raw_read", "import", "import_usage", "score", "today",
-                 "account", "qbr",
+    for step in ("demo", "baseline_raw_read", "import", "import_usage", "export",
+                 "import_json", "score", "today", "account", "qbr",
                  "tui_first_paint", "tui_first_screen", "tui_filter_keystroke"):
         assert "seconds" in results[step], step
     assert results["import"]["rows"] > results["import"]["usage_rows"] > 0
     assert results["import"]["rows_per_s"] > 0
     assert results["import_usage"]["usage_rows"] == results["import"]["usage_rows"]
     assert results["import_usage"]["usage_rows_per_s"] > 0
+    assert results["export"]["megabytes"] > 0
     assert results["score"]["x_baseline"] > 0
     assert results["tui_first_paint"]["seconds"] <= results["tui_first_screen"]["seconds"]
     typed, shown = results["tui_filter_keystroke"]["typed"], results["tui_filter_keystroke"]["rows_shown"]
