@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 APPLICATION_ID = 0x6373646B  # "csdk"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -175,10 +175,62 @@ CREATE TABLE IF NOT EXISTS save_plans (
 );
 """
 
+
+def _mark_changed(where: str) -> str:
+    """An UPDATE that sets `changed` of the snapshot(s) `where` picks (a condition on the
+    table's own columns), against the account's snapshot just before it."""
+    return f"""UPDATE score_snapshots SET changed = coalesce((
+        SELECT NOT (p.band IS score_snapshots.band AND p.dimensions IS score_snapshots.dimensions)
+        FROM score_snapshots p
+        WHERE p.account_id = score_snapshots.account_id AND p.date < score_snapshots.date
+        ORDER BY p.date DESC LIMIT 1), 1)
+      WHERE {where};"""
+
+
+def _after(who: str) -> str:
+    """`where` for the snapshot after `who` (NEW or OLD) of the same account."""
+    return (f"account_id = {who}.account_id AND date = (SELECT min(date) FROM score_snapshots "
+            f"WHERE account_id = {who}.account_id AND date > {who}.date)")
+
+
+_ITSELF = "account_id = NEW.account_id AND date = NEW.date"
+
+# Version 2: `score_snapshots.changed`, 1 where a snapshot's band or dimension scores differ
+# from the account's snapshot before it (and on its first), kept so by triggers whoever
+# writes (csdesk, an import, sqlite3 by hand). A whole-book run reads the history through it:
+# the rules read runs of a band and of zero dimensions, which start only on such rows, so a
+# book scored daily for months is read in tens of thousands of rows, not a million (see
+# `csdesk.store.queries.load_book`).
+SNAPSHOT_CHANGES = f"""
+ALTER TABLE score_snapshots ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+UPDATE score_snapshots SET changed = 1 WHERE (account_id, date) IN (
+    SELECT account_id, date FROM (
+        SELECT account_id, date, lag(date) OVER w IS NOT NULL AND band IS lag(band) OVER w
+               AND dimensions IS lag(dimensions) OVER w AS same
+        FROM score_snapshots WINDOW w AS (PARTITION BY account_id ORDER BY date))
+    WHERE NOT same);
+CREATE INDEX IF NOT EXISTS score_snapshots_changed ON score_snapshots(account_id, date)
+    WHERE changed;
+CREATE TRIGGER IF NOT EXISTS score_snapshots_insert AFTER INSERT ON score_snapshots BEGIN
+    {_mark_changed(_ITSELF)}
+    {_mark_changed(_after("NEW"))}
+END;
+CREATE TRIGGER IF NOT EXISTS score_snapshots_update
+AFTER UPDATE OF account_id, date, band, dimensions ON score_snapshots BEGIN
+    {_mark_changed(_ITSELF)}
+    {_mark_changed(_after("NEW"))}
+    {_mark_changed(_after("OLD"))}
+END;
+CREATE TRIGGER IF NOT EXISTS score_snapshots_delete AFTER DELETE ON score_snapshots BEGIN
+    {_mark_changed(_after("OLD"))}
+END;
+"""
+
 # Migrations from version N to N+1, applied in order. Each is a SQL script run in one
 # transaction after a backup copy of the file has been taken.
 MIGRATIONS: dict[int, str] = {
     0: SCHEMA,
+    1: SNAPSHOT_CHANGES,
 }
 
 

@@ -94,23 +94,32 @@ def test_a_newer_schema_is_refused_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+def version_1_book(path):
+    """A book as csdesk wrote it at schema version 1 (before `score_snapshots.changed`)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in schema._statements(schema.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    return conn
+
+
 def test_an_older_schema_is_migrated_after_a_private_backup(tmp_path):
     path = tmp_path / "book.db"
-    db = open_book(path)
-    db.execute("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date) "
-               "VALUES ('a1', 'Acme', 1000, '2026-01-01', '2027-01-01')")
-    db.execute("PRAGMA user_version = 0")
-    db.conn.close()
+    old = version_1_book(path)
+    old.execute("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date) "
+                "VALUES ('a1', 'Acme', 1000, '2026-01-01', '2027-01-01')")
+    old.close()
 
     db = open_book(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 1
     db.conn.close()
-    backups = list(tmp_path.glob("book.db.v0-*.bak"))
+    backups = list(tmp_path.glob("book.db.v1-*.bak"))
     assert len(backups) == 1
     assert _mode(backups[0]) == 0o600
     old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT name FROM accounts").fetchone()[0] == "Acme"
     old.close()
 
