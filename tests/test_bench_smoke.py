@@ -8,13 +8,13 @@ import sys
 def test_bench_reports_every_step(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "csdesk.bench", "--accounts", "200", "--dir", str(tmp_path),
-         "--fresh", "--repeat", "2", "--json"],
+         "--fresh", "--repeat", "2", "--daily", "--json"],
         capture_output=True, text=True, timeout=600, check=True)
     report = json.loads(proc.stdout)
     assert report["accounts"] == 200
     results = report["results"]
     for step in ("demo", "baseline_raw_read", "import", "import_usage", "export",
-                 "import_json", "score", "today", "account", "qbr",
+                 "import_json", "score", "today", "score_daily_history", "account", "qbr",
                  "tui_first_paint", "tui_first_screen", "tui_filter_keystroke"):
         assert "seconds" in results[step], step
     assert results["import"]["rows"] > results["import"]["usage_rows"] > 0
@@ -22,6 +22,7 @@ def test_bench_reports_every_step(tmp_path):
     assert results["import_usage"]["usage_rows"] == results["import"]["usage_rows"]
     assert results["import_usage"]["usage_rows_per_s"] > 0
     assert results["export"]["megabytes"] > 0
+    assert results["score_daily_history"]["snapshots"] > 168 * 150  # a snapshot a day each
     assert results["score"]["x_baseline"] > 0
     assert results["tui_first_paint"]["seconds"] <= results["tui_first_screen"]["seconds"]
     typed, shown = results["tui_filter_keystroke"]["typed"], results["tui_filter_keystroke"]["rows_shown"]
