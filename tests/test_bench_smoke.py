@@ -14,7 +14,8 @@ def test_bench_reports_every_step(tmp_path):
     assert report["accounts"] == 200
     results = report["results"]
     for step in ("demo", "baseline_raw_read", "import", "import_usage", "export",
-                 "import_json", "score", "today", "score_daily_history", "account", "qbr",
+                 "import_json", "score", "today", "score_again", "score_daily_history",
+                 "account", "qbr",
                  "tui_first_paint", "tui_first_screen", "tui_filter_keystroke"):
         assert "seconds" in results[step], step
     assert results["import"]["rows"] > results["import"]["usage_rows"] > 0

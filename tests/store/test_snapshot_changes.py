@@ -135,3 +135,24 @@ def test_a_version_1_book_gets_its_changes_marked_when_migrated(tmp_path):
     assert "score_snapshots_changed" in str(plan)
     db.conn.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_same_day_rerun_writes_only_the_snapshots_that_differ(book):
+    add_accounts(book.conn, ["a1", "a2"])
+    day = AS_OF
+
+    def snaps(score_a2):
+        return [Snapshot(account_id="a1", date=day, score=60, band="yellow", coverage=1.0,
+                         dimensions={"usage": 40}),
+                Snapshot(account_id="a2", date=day, score=score_a2, band="yellow",
+                         coverage=1.0, dimensions={"usage": 40})]
+
+    write_snapshots(book, snaps(55))
+    before = book.conn.total_changes
+    write_snapshots(book, snaps(55))  # the same scores again: nothing written
+    assert book.conn.total_changes == before
+    write_snapshots(book, snaps(52))  # a2 rescored after a touchpoint: only it is replaced
+    assert book.conn.total_changes > before
+    assert book.execute("SELECT account_id, score FROM score_snapshots ORDER BY 1").fetchall() \
+        == [("a1", 60), ("a2", 52)]
+    assert stored(book.conn) == expected(book.conn)
