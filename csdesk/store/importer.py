@@ -53,7 +53,7 @@ from csdesk.core.parse import (
     parse_money,
 )
 from csdesk.store.queries import gc_paused
-from csdesk.store.writes import transaction
+from csdesk.store.writes import page_cache, transaction
 
 # --- the tables ---------------------------------------------------------------------------------
 
@@ -1412,15 +1412,11 @@ def write_rows(db: sqlite_utils.Database, writes: dict[str, list[tuple]]) -> Non
     """Upsert stored rows per table on natural keys (`executemany`); the caller holds the
     transaction."""
     conn = db.conn
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -16384")  # 16 MiB of pages while the import writes
-    try:
+    with page_cache(db, 16):
         for name in TABLES:
             rows = writes.get(name)
             if rows:
                 _write_table(conn, name, rows)
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _upsert_sql(name: str) -> str:
