@@ -54,7 +54,8 @@ class Context:
         if self._desk is None:
             from csdesk.service import Desk
 
-            self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create)
+            self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create,
+                                   upgrading=_say_upgrading)
             if self.keep_reads:
                 self._desk.kept = []
         return self._desk
@@ -62,6 +63,13 @@ class Context:
     def close(self) -> None:
         if self._desk is not None:
             self._desk.close()
+
+
+def _say_upgrading(path, version: int) -> None:
+    from csdesk.store.schema import SCHEMA_VERSION
+
+    print(f"Upgrading {path} from schema version {version} to {SCHEMA_VERSION}, after a backup "
+          "copy beside it (once; a big book takes a few seconds)…", file=sys.stderr, flush=True)
 
 
 Handler = Callable[[Context], int]

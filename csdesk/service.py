@@ -43,8 +43,9 @@ class Desk:
     kept: list | None = None
 
     @classmethod
-    def open(cls, path, config: Config, as_of: dt.date, *, create: bool = True) -> "Desk":
-        return cls(open_book(path, create=create), config, as_of)
+    def open(cls, path, config: Config, as_of: dt.date, *, create: bool = True,
+             upgrading: Callable | None = None) -> "Desk":
+        return cls(open_book(path, create=create, upgrading=upgrading), config, as_of)
 
     @property
     def rules(self) -> Rules:

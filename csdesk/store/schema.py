@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -266,11 +267,13 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def open_book(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_utils.Database:
+def open_book(path: str | os.PathLike[str], *, create: bool = True,
+              upgrading: Callable[[Path, int], None] | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) a book, migrated to SCHEMA_VERSION.
 
     Refuses, with BookError and without touching the file, anything that is not a csdesk book
-    or carries a newer schema than this version knows.
+    or carries a newer schema than this version knows. `upgrading(path, version)` is called
+    before a book of an older version is backed up and migrated (seconds for a big book).
     """
     path = Path(path).expanduser()
     is_new = not path.exists() or path.stat().st_size == 0
@@ -303,6 +306,8 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_ut
     try:
         _apply_pragmas(conn)
         if version < SCHEMA_VERSION:
+            if tables and upgrading is not None:
+                upgrading(path, version)
             _migrate(conn, path, version, backup=bool(tables))
     except sqlite3.OperationalError as exc:
         conn.close()

@@ -406,9 +406,7 @@ class CsdeskApp(App):
 
 def run_workbench(ctx) -> int:
     """`csdesk` without a command: open the book (creating it on first use) and run the app."""
-    from csdesk.service import Desk
-
-    desk = Desk.open(ctx.book_path, ctx.config, ctx.as_of)
+    desk = ctx.desk()  # as the commands open it (an older book says it is being upgraded)
     workbench = Workbench(desk, book_path=Path(ctx.book_path))
     try:
         result = CsdeskApp(workbench, book_label=str(ctx.book_path)).run()

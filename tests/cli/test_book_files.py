@@ -58,3 +58,25 @@ def test_no_command_touches_the_network(tmp_path, monkeypatch, capsys):
                     ["metrics", "--json"], ["calibrate"]):
         assert main([*as_of, *command]) == 0, command
     capsys.readouterr()
+
+
+def test_an_older_book_is_upgraded_once_saying_so_on_stderr(tmp_path, capsys):
+    from tests.store.test_schema import version_1_book
+
+    path = tmp_path / "book.db"
+    old = version_1_book(path)
+    old.execute("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date) "
+                "VALUES ('a1', 'Acme', 1000, '2026-01-01', '2027-01-01')")
+    old.close()
+    assert main(["--db", str(path), "--as-of", "2026-11-23", "today", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert f"Upgrading {path} from schema version 1 to 2" in err
+    assert out.startswith("{")  # stdout stays the JSON alone
+    assert len(list(tmp_path.glob("book.db.v1-*.bak"))) == 1
+    assert main(["--db", str(path), "--as-of", "2026-11-23", "today", "--json"]) == 0
+    assert "Upgrading" not in capsys.readouterr().err
+    from csdesk.store.schema import open_book
+
+    said = []
+    open_book(tmp_path / "new.db", upgrading=lambda *a: said.append(a)).conn.close()
+    assert said == []  # a new book is made, not upgraded
