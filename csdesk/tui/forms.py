@@ -55,11 +55,15 @@ def _title(verb: str, account_name: str) -> Text:
 
 
 class Form(ModalScreen):
-    """Escape cancels, ctrl+s saves; a message line says what is wrong."""
+    """Escape cancels, ctrl+s saves; a message line says what is wrong.
+
+    ctrl+s reaches the form through the focused field (no field takes it), so the keys typed or
+    pasted just before it are in the field when the form saves: a priority binding acted on
+    it first and saved what the field had taken in so far (an empty note, a cut-off path)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
     ]
 
     def action_cancel(self) -> None:
@@ -336,9 +340,10 @@ class ConfirmForm(Form):
 
 
 class ImportForm(Form):
-    """A file or folder to import (CSV files named by table, or a JSON book); Enter imports."""
+    """A file or folder to import (CSV files named by table, or a JSON book); Enter imports.
 
-    BINDINGS = [Binding("enter", "save", "Import", priority=True)]
+    Enter is the field's own submit, as in the other forms: a binding on the screen would act
+    on the key before the field had taken in the keys typed or pasted just before it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="import-form"):
@@ -350,6 +355,10 @@ class ImportForm(Form):
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
 
     def action_save(self) -> None:
         path = self.query_one("#import-path", Input).value.strip()

@@ -36,6 +36,12 @@ def account_in_onboarding(app: CsdeskApp) -> str:
     raise AssertionError("the demo book has no account with an open manual checklist item")
 
 
+def _last_note(app: CsdeskApp, account_id: str) -> str | None:
+    row = app.workbench.desk.db.execute(
+        "SELECT text FROM notes WHERE account_id=? ORDER BY id DESC", [account_id]).fetchone()
+    return row and row[0]
+
+
 async def open_account(pilot, account_id: str) -> AccountScreen:
     pilot.app.open_account(account_id)
     await settle(pilot)
@@ -186,10 +192,7 @@ async def test_add_a_note(app):
         await pilot.press(*"Call went well", "enter", *"[b]second line[/b]")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        text = app.workbench.desk.db.execute(
-            "SELECT text FROM notes WHERE account_id=? ORDER BY id DESC", [account_id]
-        ).fetchone()[0]
-        assert text == "Call went well\n[b]second line[/b]"
+        assert _last_note(app, account_id) == "Call went well\n[b]second line[/b]"
         screen = app.screen
         assert isinstance(screen, AccountScreen)
         assert screen.detail.timeline[0].kind == "note"
@@ -591,3 +594,40 @@ async def test_import_from_the_workbench_all_or_nothing(empty_app, tmp_path):
         await settle(pilot)
         assert sorted(a.account.name for a in app.book.assessments.values()) == [
             "Acme Corp", "Bolt Inc"]
+
+
+async def test_a_path_typed_or_pasted_with_its_enter_at_once_is_imported_whole(empty_app,
+                                                                               tmp_path):
+    """Keys that arrive in one burst (a paste ending in a newline, a fast typist): Enter must
+    import the whole path, not what the field had taken in by then."""
+    from textual import events
+
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,name,arr,contract_start,renewal_date\n"
+                    "A1,Acme Corp,1000,2026-01-01,2027-01-01\n")
+    app = empty_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        for char in str(path):
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert "Imported" in str(app.screen.query_one("#message-lines Static").render())
+
+
+async def test_a_note_typed_with_its_ctrl_s_at_once_is_saved_whole(app):
+    """ctrl+s right behind the typing (one burst of keys): the note saved is all of it."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = next(iter(app.book.assessments))
+        await open_account(pilot, account_id)
+        await pilot.press("n")
+        for char in "Renewal call booked":
+            app.post_message(events.Key(char if char != " " else "space", char))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert _last_note(app, account_id) == "Renewal call booked"
