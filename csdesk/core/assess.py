@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from csdesk.core.actions import band_action
 from csdesk.core.alerts import active_alerts
 from csdesk.core.config import Rules
 from csdesk.core.expansion import expansion_gates
 from csdesk.core.health import is_churned, is_scored, score_health
-from csdesk.core.models import AccountData, Assessment, HealthScore, Snapshot, trusted
+from csdesk.core.models import Account, AccountData, Assessment, HealthScore, Snapshot, trusted
 from csdesk.core.onboarding import milestone_statuses, time_to_first_value_days
 from csdesk.core.phase import lifecycle_phase, reference_candidate
-from csdesk.core.renewals import days_to_renewal
+from csdesk.core.renewals import days_to_renewal, renewal_window_opens
 from csdesk.core.signals import churn_signals, renewal_touchpoint_logged, unanswered_detractors
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 from csdesk.core.touchpoints import last_completed
@@ -42,6 +43,24 @@ def recent_usage_days(rules: Rules) -> int:
     """How far back usage is read by every rule but the onboarding checklist: the usage window
     (§2 usage, §6 seats) and the weeks of logins compared for a decline (§5)."""
     return max(rules.usage.window_days, 7 * (rules.signals.login_drop_weeks + 1) - 1)
+
+
+def touchpoints_read_from(rules: Rules, as_of: dt.date) -> Callable[[Account], dt.date]:
+    """For each account, the earliest day a rule reads its touchpoints by a window of days:
+    §4 complaints and champion departures answered, §5 flags and detractors followed up,
+    §6 the champion engaged and the flags logged, and §5/§9 a renewal touchpoint since the
+    renewal window opened. Besides these, rules read touchpoints only from an alert's trigger
+    day (within the score history read, see `load_book`) and back to the last completed one
+    (§2 engagement, §1 next touchpoint due)."""
+    days = max(rules.alerts.complaint_open_days, rules.relationship.champion_departed_days,
+               rules.signals.lagging_days, rules.signals.detractor_followup_window_days,
+               rules.expansion.touchpoint_days, rules.expansion.signal_days)
+    start = as_of - dt.timedelta(days=days)
+
+    def read_from(account: Account) -> dt.date:
+        return min(start, renewal_window_opens(account, rules))
+
+    return read_from
 
 
 def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.date:

@@ -7,7 +7,13 @@ import datetime as dt
 
 import pytest
 
-from csdesk.core.assess import TREND_DAYS, TREND_SLACK_DAYS, assess, recent_usage_days
+from csdesk.core.assess import (
+    TREND_DAYS,
+    TREND_SLACK_DAYS,
+    assess,
+    recent_usage_days,
+    touchpoints_read_from,
+)
 from csdesk.core.config import Config
 from csdesk.demo import generate
 from csdesk.service import Desk
@@ -35,10 +41,12 @@ def demo_db(request, tmp_path_factory):
 def test_narrow_reads_assess_exactly_as_full_reads(demo_db, day):
     full = load_book(demo_db, day)
     narrow = load_book(demo_db, day, recent_usage_days=recent_usage_days(RULES),
-                       history_runs=(TREND_DAYS, TREND_SLACK_DAYS))
+                       history_runs=(TREND_DAYS, TREND_SLACK_DAYS),
+                       touchpoints_from=touchpoints_read_from(RULES, day))
     assert [d.account for d in narrow] == [d.account for d in full]
-    assert sum(len(d.history) for d in narrow) < sum(len(d.history) for d in full)
-    assert sum(len(d.usage) for d in narrow) < sum(len(d.usage) for d in full)
+    for table in ("history", "usage", "touchpoints"):
+        assert (sum(len(getattr(d, table)) for d in narrow)
+                < sum(len(getattr(d, table)) for d in full)), table
     assessed_full = [assess(d, day, RULES) for d in full]
     assessed_narrow = [assess(d, day, RULES) for d in narrow]
     assert assessed_narrow == assessed_full
