@@ -81,14 +81,14 @@ class Desk:
             TREND_DAYS,
             TREND_SLACK_DAYS,
             assess,
-            recent_usage_days,
+            latest_usage_days,
             touchpoints_read_from,
         )
 
         rules, as_of = self.rules, self.as_of
         with queries.gc_paused(freeze=True):  # a book of acyclic models, kept: see gc_paused
             book = queries.load_book(self.db, as_of,
-                                     recent_usage_days=recent_usage_days(rules),
+                                     latest_usage_days=latest_usage_days(rules),
                                      history_runs=(TREND_DAYS, TREND_SLACK_DAYS),
                                      touchpoints_from=touchpoints_read_from(rules, as_of))
             out = []

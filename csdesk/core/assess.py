@@ -39,10 +39,12 @@ def trend_delta(history: tuple[Snapshot, ...], health: HealthScore | None, as_of
     return None
 
 
-def recent_usage_days(rules: Rules) -> int:
-    """How far back usage is read by every rule but the onboarding checklist: the usage window
-    (§2 usage, §6 seats) and the weeks of logins compared for a decline (§5)."""
-    return max(rules.usage.window_days, 7 * (rules.signals.login_drop_weeks + 1) - 1)
+def latest_usage_days(rules: Rules) -> int:
+    """How far back usage is read for a whole-book run (`assess(..., signals=False)`) of an
+    account past onboarding: its latest row in the usage window is all it reads (§2 usage,
+    `latest_usage`). The onboarding checklist reads more; so do the churn signals (weeks of
+    logins, §5), which a whole-book run leaves out."""
+    return rules.usage.window_days
 
 
 def touchpoints_read_from(rules: Rules, as_of: dt.date) -> Callable[[Account], dt.date]:

@@ -132,7 +132,7 @@ def load_book(
     account_ids: list[str] | None = None,
     usage_days: int = 120,
     history_days: int = 120,
-    recent_usage_days: int | None = None,
+    latest_usage_days: int | None = None,
     history_runs: tuple[int, int] | None = None,
     touchpoints_from: Callable[[Account], dt.date] | None = None,
 ) -> list[AccountData]:
@@ -140,9 +140,10 @@ def load_book(
 
     Usage and snapshot history are read for a window (`usage_days`, `history_days`) because no
     rule looks further back; everything else is read whole, up to `as_of`. With
-    `recent_usage_days` (see `csdesk.core.assess.recent_usage_days`), accounts past onboarding
-    (no milestone records) get only that many days of usage: only the onboarding checklist
-    reads usage further back.
+    `latest_usage_days` (see `csdesk.core.assess.latest_usage_days`), an account past
+    onboarding (no milestone records) gets only its latest usage row of that many days: all
+    a whole-book run reads of its usage (only the onboarding checklist reads more, and the
+    churn signals' weeks of logins, which a whole-book run leaves to the account's view).
 
     With `history_runs` = (trend days, trend slack days), the snapshot history keeps only what
     the run rules (`csdesk.core.timeline`) and the trend (`trend_delta`) read, picked by SQL:
@@ -166,7 +167,7 @@ def load_book(
     are already valid (csdesk wrote them), so no validation runs.
     """
     with gc_paused(), one_reading(db):
-        return _load_book(db, as_of, account_ids, usage_days, history_days, recent_usage_days,
+        return _load_book(db, as_of, account_ids, usage_days, history_days, latest_usage_days,
                           history_runs, touchpoints_from)
 
 
@@ -192,7 +193,7 @@ def one_reading(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
-               usage_days: int, history_days: int, recent_usage_days: int | None,
+               usage_days: int, history_days: int, latest_usage_days: int | None,
                history_runs: tuple[int, int] | None = None,
                touchpoints_from: Callable[[Account], dt.date] | None = None,
                ) -> list[AccountData]:
@@ -223,23 +224,24 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
 
     usage_from = (as_of - dt.timedelta(days=usage_days)).isoformat()
     usage: dict[str, list] = defaultdict(list)
-    if recent_usage_days is not None and recent_usage_days < usage_days:
-        # Older rows only for accounts still onboarding, then everyone's recent rows.
-        recent_from = (as_of - dt.timedelta(days=recent_usage_days)).isoformat()
+    make = _usage
+    if latest_usage_days is None:
+        rows = q("SELECT account_id, date, active_users, logins FROM usage "
+                 f"WHERE date > ? AND date <= ?{where} ORDER BY date", usage_from, day)
+    else:
+        # The window's rows of the accounts still onboarding, then the others' latest row.
+        onboarding = "account_id IN (SELECT account_id FROM milestones)"
         _grouped(((a, days[d], u, lg) for a, d, u, lg in q(
             "SELECT account_id, date, active_users, logins FROM usage "
-            "WHERE account_id IN (SELECT account_id FROM milestones) "
-            f"AND date > ? AND date < ?{where} ORDER BY account_id, date",
-            usage_from, recent_from)), _usage, usage)
-        usage_from, op = recent_from, ">="
-    else:
-        op = ">"
-    make = _usage
-    for a, d, u, lg in q("SELECT account_id, date, active_users, logins FROM usage "
-                         f"WHERE date {op} ? AND date <= ?{where} ORDER BY date",
-                         usage_from, day):
-        row = make(a, days[d], u, lg)
-        usage[a].append(row)
+            f"WHERE {onboarding} AND date > ? AND date <= ?{where} ORDER BY account_id, date",
+            usage_from, day)), make, usage)
+        # The row of max(date) (SQLite's bare columns); `+date`: one pass in key order.
+        latest_from = (as_of - dt.timedelta(days=latest_usage_days)).isoformat()
+        rows = q("SELECT account_id, max(date), active_users, logins FROM usage "
+                 f"WHERE NOT {onboarding} AND +date >= ? AND +date <= ?{where} "
+                 "GROUP BY account_id", latest_from, day)
+    for a, d, u, lg in rows:
+        usage[a].append(make(a, days[d], u, lg))
     tables["usage"] = usage
 
     make = _ticket
