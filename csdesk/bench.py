@@ -194,17 +194,21 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
     results["import_json"] = _best(runs)
 
     # score and today as the day's first run (the one that writes every snapshot), and score
-    # run again the same day (it writes only the snapshots that changed: none here).
-    for name, args, first in [
-        ("score", ["score", "--json"], True),
-        ("today", ["today", "--json"], True),
-        ("score_again", ["score", "--json"], False),
+    # run again the same day (it writes only the snapshots that changed: none here). As
+    # `csdesk` runs them, on as many processes as it takes (`csdesk.shards`), and on one.
+    one = env | {"CSDESK_WORKERS": "1"}
+    for name, args, first, env_ in [
+        ("score", ["score", "--json"], True, env),
+        ("today", ["today", "--json"], True, env),
+        ("score_again", ["score", "--json"], False, env),
+        ("score_one_process", ["score", "--json"], True, one),
+        ("today_one_process", ["today", "--json"], True, one),
     ]:
         runs = []
         for _ in range(repeat):
             if first:
                 _forget_today(book)
-            runs.append(_run(_csdesk(book, *args), env))
+            runs.append(_run(_csdesk(book, *args), env_))
         if name == "today":
             out = runs[-1][2]  # the brief: its most urgent account is timed below
         results[name] = _best(runs)
@@ -259,8 +263,10 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
         results["tui"] = {"error": f"not measured: {str(exc).splitlines()[-1][:100]}"}
 
     peak = max(r.get("peak_rss_mb", 0) for r in results.values())
-    return {"accounts": accounts, "as_of": AS_OF, "results": results, "peak_rss_mb": peak,
-            "verdicts": _verdicts(results, peak)}
+    from csdesk.settings import workers
+
+    return {"accounts": accounts, "as_of": AS_OF, "workers": workers()[0], "results": results,
+            "peak_rss_mb": peak, "verdicts": _verdicts(results, peak)}
 
 
 def _verdicts(results: dict, peak: float) -> dict[str, str]:
@@ -284,7 +290,8 @@ def _verdicts(results: dict, peak: float) -> dict[str, str]:
 
 def _table(report: dict) -> str:
     lines = [f"csdesk bench: {report['accounts']:,} accounts, as of {report['as_of']}, "
-             f"best of {report.get('repeat', 1)} runs", ""]
+             f"best of {report.get('repeat', 1)} runs, up to {report['workers']} processes "
+             "a run (CSDESK_WORKERS)", ""]
     lines.append(f"{'step':<22}{'seconds':>10}{'× baseline':>12}{'peak MB':>10}  note")
     for name, r in report["results"].items():
         if "seconds" not in r:
@@ -304,6 +311,8 @@ def _table(report: dict) -> str:
             note = f"the whole book as a JSON book of {r['megabytes']:,.0f} MB"
         if name in ("score", "today"):
             note = "the day's first run (every snapshot written)"
+        if name in ("score_one_process", "today_one_process"):
+            note = "the day's first run, in one process (CSDESK_WORKERS=1)"
         if name == "score_again":
             note = "score again the same day (no snapshot changed: none written)"
         if name == "score_daily_history":

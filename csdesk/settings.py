@@ -64,3 +64,18 @@ def today(cli_as_of: str | None = None) -> dt.date:
     if os.environ.get("CSDESK_TODAY"):
         return parse_iso_day(os.environ["CSDESK_TODAY"], "CSDESK_TODAY")
     return dt.date.today()
+
+
+def workers() -> tuple[int, int]:
+    """How many processes a command's whole-book run may use, and the fewest accounts each
+    takes (`csdesk.shards`). CSDESK_WORKERS: a number of processes, or `auto` (the default):
+    up to 4 of the cores this process may run on, for books of 2,000 accounts and up (below
+    that a second process saves less than it costs). Raises ValueError."""
+    text = os.environ.get("CSDESK_WORKERS", "auto").strip()
+    if text == "auto":
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+        return min(cores, 4), 1_000
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"CSDESK_WORKERS: {text!r} is not a number of processes (or auto)")
+    return int(text), 1

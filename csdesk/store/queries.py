@@ -68,6 +68,15 @@ def _accounts(rows: Iterable[tuple], days: "_Days") -> list[Account]:
             for a, n, arr, cs, rd, seats, term, ind, own, st in rows]
 
 
+# The order of a book: its accounts by name (`load_book`).
+_BOOK_ORDER = "ORDER BY name COLLATE NOCASE, account_id"
+
+
+def account_ids(db: sqlite_utils.Database) -> list[str]:
+    """Every account's id, in book order."""
+    return [a for a, in db.execute(f"SELECT account_id FROM accounts {_BOOK_ORDER}")]
+
+
 def load_accounts(db: sqlite_utils.Database) -> list[Account]:
     return _accounts(db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name"),
                      _Days())
@@ -211,7 +220,7 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         return db.conn.execute(sql, [*args, *params])
 
     accounts = _accounts(q(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE 1=1{where} "
-                           "ORDER BY name COLLATE NOCASE, account_id"), days)
+                           f"{_BOOK_ORDER}"), days)
     accounts = _as_it_was(db, accounts, day, where, params)
 
     tables: dict[str, dict[str, list]] = {}
