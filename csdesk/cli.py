@@ -56,14 +56,14 @@ class Context:
 
             self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create,
                                    upgrading=_say_upgrading)
-            if self.keep_reads:  # a command's own process (`run`): it may fork, too
-                from csdesk import settings
-
+            if self.keep_reads:
                 self._desk.kept = []
-                try:
-                    self._desk.workers, self._desk.min_slice = settings.workers()
-                except ValueError as exc:
-                    raise UserError(str(exc)) from None
+            from csdesk import settings
+
+            try:
+                self._desk.workers, self._desk.min_slice = settings.workers()
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
         return self._desk
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ the books it read alive, never to read them again: see `Desk.kept`.)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -96,8 +97,19 @@ class Desk:
         def reopen() -> None:
             self.db = open_book(path, create=False)
 
-        parts = shards.run_forked(self._assess_slice, slices, before_fork=self.db.conn.close,
-                                  after_fork=reopen, in_child=reopen)
+        total = sum(map(len, slices))
+
+        def here(account_ids: list[str]) -> tuple[list[Assessment], Conclusions]:
+            def mine(done: int, _: int) -> None:  # the other slices go about as fast
+                progress(min(done * len(slices), total), total)
+
+            return self._assess_slice(account_ids, mine if progress else None)
+
+        with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
+            parts = shards.run_sliced(
+                slices, here,
+                functools.partial(assess_slice, path, self.config, self.as_of),
+                before_fork=self.db.conn.close, after_fork=reopen)
         out = [a for assessments, _ in parts for a in assessments]
         conclusions = Conclusions(*([x for _, c in parts for x in getattr(c, name)]
                                     for name in ("snapshots", "save_plans", "milestones")))
@@ -107,7 +119,7 @@ class Desk:
 
     def _slices(self) -> list[list[str]] | None:
         """The accounts' ids in slices for `workers` processes, or None for one process."""
-        if self.workers < 2 or not shards.can_fork():
+        if self.workers < 2:
             return None
         if not self.db.conn.execute("PRAGMA database_list").fetchone()[2]:
             return None  # a book in memory: nothing another process could open
@@ -115,8 +127,9 @@ class Desk:
         parts = min(self.workers, len(ids) // self.min_slice)
         return shards.split(ids, parts) if parts > 1 else None
 
-    def _assess_slice(self, account_ids: list[str]) -> tuple[list[Assessment], "Conclusions"]:
-        out, conclusions, book = self._assess(account_ids, None)
+    def _assess_slice(self, account_ids: list[str], progress: Progress | None = None
+                      ) -> tuple[list[Assessment], "Conclusions"]:
+        out, conclusions, book = self._assess(account_ids, progress)
         if self.kept is not None:
             self.kept.append(book)
         return out, conclusions
@@ -203,6 +216,14 @@ class Desk:
             if rec.milestone == m.milestone and rec.done_on != m.done_on
         ]
         return Conclusions(snapshots, plans, milestones)
+
+
+def assess_slice(path: str, config: Config, as_of: dt.date, account_ids: list[str]
+                 ) -> tuple[list[Assessment], "Conclusions"]:
+    """A slice of a book's accounts assessed in a process of its own (`csdesk.shards`): the
+    assessments and their conclusions, for the process that stores them."""
+    desk = Desk(open_book(path, create=False), config, as_of)
+    return desk._assess(account_ids, None)[:2]
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,24 @@
 """A whole-book run split over processes, each scoring a slice of the accounts.
 
 The rules read one account's rows at a time (PLAYBOOK_RULES.md §2-§9), so a book splits into
-slices of its accounts, contiguous in book order. `run_forked` does the first slice in this
-process while forked children do the others and send back what they concluded, pickled
+slices of its accounts, contiguous in book order. `run_sliced` does the first slice in this
+process while other processes do the others and send back what they concluded, pickled
 through a pipe; the results come back in slice order, so concatenated they are what one
 process would have made of the whole book.
 
 Why processes: at 10,000 accounts a run is about three seconds of Python (reading rows into
 models, then the rules), and one process uses one core. Two processes take it to about two.
 
-Fork is safe here because of what crosses it and what does not:
-- No SQLite connection: the caller closes its own before forking and reopens it after
-  (`before_fork`, `after_fork`); each child opens its own. (SQLite forbids carrying an open
-  connection across a fork.)
-- Only where fork is how the platform starts processes (Linux) and only from a process with
-  a single thread (`can_fork`): the command line forks, the workbench (threads) does not.
-- A child ends with `os._exit`: no buffered output of the parent is flushed twice, nothing
-  is freed one object at a time, no exit handler runs.
+The other processes are forked where that is safe, else started anew:
+- Forked (the command line): only where fork is how the platform starts processes (Linux)
+  and only from a process with a single thread (`can_fork`). No SQLite connection crosses
+  the fork: the caller closes its own before forking and reopens it after (`before_fork`,
+  `after_fork`); each child opens its own (SQLite forbids carrying an open connection across
+  a fork). A child ends with `os._exit`: no buffered output of the parent is flushed twice,
+  nothing is freed one object at a time, no exit handler runs.
+- Started anew (the workbench, which runs threads; other platforms): `python -m
+  csdesk.shards`, given its work and slice pickled on stdin. It costs the new process its
+  imports (about 0.3 s), done while this process scores its own slice.
 
 Each slice is read in its own read transaction, so each account is read whole as of one
 moment; a write by another program while the slices start (a cron import, say) may be seen
@@ -29,7 +31,9 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -63,17 +67,27 @@ def _nothing() -> None:
     pass
 
 
-def run_forked(work: Callable[[S], R], slices: Sequence[S], *,
+def run_sliced(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R], *,
                before_fork: Callable[[], None] = _nothing,
-               after_fork: Callable[[], None] = _nothing,
-               in_child: Callable[[], None] = _nothing) -> list[R]:
-    """[work(s) for s in slices], the first in this process, each other in a forked child.
+               after_fork: Callable[[], None] = _nothing) -> list[R]:
+    """[here(slices[0]), there(slices[1]), …]: the first slice in this process, each other in
+    a process of its own, forked when this process may fork (`can_fork`; `before_fork` and
+    `after_fork` run around the forks, here), else started anew (`python -m csdesk.shards`:
+    `there` and the slices must then pickle, as a module-level function or a partial of one
+    does). The new process imports what `there` needs (about 0.3 s) while this one works.
 
-    An exception raised by `work` in a child is raised here, as is the first slice's own;
-    either way no child is left running. `before_fork` runs once before the children are
-    forked and `after_fork` once after, in this process; `in_child` first in each child
-    (close what must not cross a fork, reopen it on each side).
+    An exception raised in another process is raised here, as is this slice's own; either
+    way no process is left running.
     """
+    if len(slices) > 1 and not can_fork():
+        return _run_spawned(slices, here, there)
+    return run_forked(slices, here, there, before_fork=before_fork, after_fork=after_fork)
+
+
+def run_forked(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R], *,
+               before_fork: Callable[[], None] = _nothing,
+               after_fork: Callable[[], None] = _nothing) -> list[R]:
+    """`run_sliced` with forked children (only where `can_fork`)."""
     children: list[tuple[int, int]] = []
     before_fork()
     try:
@@ -81,14 +95,14 @@ def run_forked(work: Callable[[S], R], slices: Sequence[S], *,
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                _child(work, piece, read, write, in_child)
+                _child(there, piece, read, write)
             os.close(write)
             children.append((pid, read))
     finally:
         after_fork()
     results: list[R] = []
     try:
-        results.append(work(slices[0]))
+        results.append(here(slices[0]))
         while children:
             pid, read = children.pop(0)
             results.append(_collect(pid, read))
@@ -103,34 +117,78 @@ def run_forked(work: Callable[[S], R], slices: Sequence[S], *,
     return results
 
 
-def _child(work: Callable[[S], R], piece: S, read: int, write: int,
-           in_child: Callable[[], None]) -> None:
-    code = 1
+def _run_spawned(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R]
+                 ) -> list[R]:
+    procs: list[subprocess.Popen] = []
+    try:
+        for piece in slices[1:]:
+            # Its work from a file: a pipe would take only 64 KiB before the child reads,
+            # which it does once its imports are done.
+            with tempfile.TemporaryFile() as work:
+                pickle.dump((there, piece), work, pickle.HIGHEST_PROTOCOL)
+                work.seek(0)
+                procs.append(subprocess.Popen([sys.executable, "-m", "csdesk.shards"],
+                                              stdin=work, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE))
+        results = [here(slices[0])]
+        for proc in procs:
+            out, err = proc.communicate()
+            results.append(_result(out, f"exit status {proc.returncode}",
+                                   err.decode(errors="replace")))
+        return results
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+
+
+def _main() -> None:
+    """`python -m csdesk.shards`: a pickled (work, slice) on stdin, its result on stdout."""
+    work, piece = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(_outcome(work, piece))
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _outcome(work: Callable[[S], R], piece: S) -> bytes:
+    """work(piece) pickled as (True, result), or (False, the exception it raised)."""
+    try:
+        return pickle.dumps((True, work(piece)), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
+            return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _result(payload: bytes, ended: str, said: str = ""):
+    if not payload:
+        said = said.strip().splitlines()[-1:] if said.strip() else []
+        raise WorkerFailed(f"a scoring process ended without its result ({ended})"
+                           + (f": {said[0]}" if said else ""))
+    ok, value = pickle.loads(payload)
+    if not ok:
+        raise value
+    return value
+
+
+def _child(work: Callable[[S], R], piece: S, read: int, write: int) -> None:
     try:
         os.close(read)
-        try:
-            in_child()
-            payload = pickle.dumps((True, work(piece)), pickle.HIGHEST_PROTOCOL)
-            code = 0
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-            try:
-                payload = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
-            except Exception:  # an exception that does not pickle: its text does
-                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        payload = _outcome(work, piece)
         with os.fdopen(write, "wb") as out:
             out.write(payload)
     finally:
-        os._exit(code)
+        os._exit(0)
 
 
 def _collect(pid: int, read: int):
     with os.fdopen(read, "rb") as pipe:
         payload = pipe.read()
     _, status = os.waitpid(pid, 0)
-    if not payload:
-        raise WorkerFailed(f"a scoring process ended without its result "
-                           f"(exit status {os.waitstatus_to_exitcode(status)})")
-    ok, value = pickle.loads(payload)
-    if not ok:
-        raise value
-    return value
+    return _result(payload, f"exit status {os.waitstatus_to_exitcode(status)}")
+
+
+if __name__ == "__main__":
+    _main()

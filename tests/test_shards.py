@@ -7,6 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -27,59 +29,86 @@ def test_slices_are_contiguous_in_order_and_even(items, parts):
     assert max(sizes) - min(sizes) <= 1
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def _children() -> set[int]:
+    """This process's children, running or not yet reaped (Linux's /proc)."""
+    return {int(pid) for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()}
 
 
-def test_each_slice_is_done_by_its_own_process_and_comes_back_in_order():
-    marks = []
-    results = shards.run_forked(
-        lambda piece: (os.getpid(), [x * 2 for x in piece], list(marks)),
-        [[1, 2], [3], [4, 5]],
-        before_fork=lambda: marks.append("closed"), after_fork=lambda: marks.append("reopened"),
-        in_child=lambda: marks.append("child"))
-    assert [doubled for _, doubled, _ in results] == [[2, 4], [6], [8, 10]]
-    pids = [pid for pid, _, _ in results]
+@pytest.fixture
+def no_process_left():
+    """No process the test started is left, running or unreaped (others' children aside)."""
+    before = _children()
+    yield
+    assert _children() <= before
+
+
+# What the other processes run must pickle (a process started anew imports it from here).
+def doubled(piece: list[int]) -> tuple[int, list[int]]:
+    return os.getpid(), [x * 2 for x in piece]
+
+
+def fail_on(bad: str, piece: str) -> str:
+    if piece == bad:
+        raise ValueError(f"no such account: {piece}")
+    return piece
+
+
+def dies_on(bad: str, piece: str) -> str:
+    if piece == bad:
+        os._exit(9)
+    return piece
+
+
+def _spawned(slices, here, there):
+    return shards._run_spawned(slices, here, there)
+
+
+RUNS = pytest.mark.parametrize("run", [shards.run_forked, _spawned], ids=["forked", "spawned"])
+
+
+@RUNS
+def test_each_slice_is_done_by_its_own_process_and_comes_back_in_order(run, no_process_left):
+    results = run([[1, 2], [3], [4, 5]], doubled, doubled)
+    assert [d for _, d in results] == [[2, 4], [6], [8, 10]]
+    pids = [pid for pid, _ in results]
     assert pids[0] == os.getpid() and len(set(pids)) == 3
-    # Here: closed, children forked, reopened. In a child: what was before its fork, then its own.
-    assert [m for _, _, m in results] == [["closed", "reopened"], ["closed", "child"],
-                                          ["closed", "child"]]
-    assert _no_child_left()
 
 
-def _fail_on(bad):
-    def work(piece):
-        if piece == bad:
-            raise ValueError(f"no such account: {piece}")
-        return piece
-    return work
+def test_no_connection_crosses_a_fork():
+    marks = []
+
+    def seen(piece):
+        return list(marks)
+
+    results = shards.run_forked([1, 2, 3], seen, seen, before_fork=lambda: marks.append("closed"),
+                                after_fork=lambda: marks.append("reopened"))
+    assert results == [["closed", "reopened"], ["closed"], ["closed"]]
 
 
-def test_a_childs_exception_is_raised_here_and_no_child_is_left():
+def test_a_process_that_may_not_fork_starts_new_ones(monkeypatch):
+    monkeypatch.setattr(shards, "can_fork", lambda: False)
+    results = shards.run_sliced([[1], [2]], doubled, doubled,
+                                before_fork=lambda: pytest.fail("forked"))
+    assert [d for _, d in results] == [[2], [4]]
+
+
+@RUNS
+def test_an_exception_elsewhere_is_raised_here_and_no_process_is_left(run, no_process_left):
     with pytest.raises(ValueError, match="no such account: b"):
-        shards.run_forked(_fail_on("b"), ["a", "b", "c"])
-    assert _no_child_left()
+        run(["a", "b", "c"], partial(fail_on, "b"), partial(fail_on, "b"))
 
 
-def test_this_slices_exception_stops_the_children():
+@RUNS
+def test_this_slices_exception_stops_the_others(run, no_process_left):
     with pytest.raises(ValueError, match="no such account: a"):
-        shards.run_forked(_fail_on("a"), ["a", "b", "c"])
-    assert _no_child_left()
+        run(["a", "b", "c"], partial(fail_on, "a"), partial(fail_on, "a"))
 
 
-def test_a_child_that_dies_without_its_result_is_an_error():
-    def work(piece):
-        if piece == "b":
-            os._exit(9)
-        return piece
-
+@RUNS
+def test_a_process_that_dies_without_its_result_is_an_error(run, no_process_left):
     with pytest.raises(shards.WorkerFailed, match="exit status 9"):
-        shards.run_forked(work, ["a", "b"])
-    assert _no_child_left()
+        run(["a", "b"], partial(dies_on, "b"), partial(dies_on, "b"))
 
 
 def _csdesk(*args: str, workers: str) -> subprocess.CompletedProcess:
@@ -127,3 +156,36 @@ def test_a_number_of_processes_that_is_not_a_number_is_refused(tmp_path):
     done = _csdesk("--db", str(tmp_path / "book.db"), "score", workers="two")
     assert done.returncode == 2
     assert done.stderr == "csdesk: CSDESK_WORKERS: 'two' is not a number of processes (or auto)\n"
+
+
+def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path):
+    """The workbench runs threads, so the other slices' processes are started anew."""
+    import datetime as dt
+    import threading
+
+    from csdesk.core.config import Config
+    from csdesk.service import Desk
+    from csdesk.tui.data import Workbench
+
+    demo = tmp_path / "demo.db"
+    assert _csdesk("--db", str(demo), "demo", workers="1").returncode == 0
+    views = {}
+    for workers in (1, 3):
+        book = tmp_path / f"book-{workers}.db"
+        book.write_bytes(demo.read_bytes())
+        desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
+        desk.workers, desk.min_slice = workers, 1
+        seen = []
+        progress = []
+        scorer = threading.Thread(target=lambda: seen.append(Workbench(desk).load(
+            lambda done, total: progress.append((done, total)))))
+        scorer.start()
+        scorer.join()
+        desk.close()
+        [view] = seen
+        views[workers] = (view, _stored(book))
+        assert progress[-1] == (len(view.assessments), len(view.assessments))
+    (one, stored_one), (three, stored_three) = views[1], views[3]
+    assert list(three.assessments) == list(one.assessments)
+    assert three.assessments == one.assessments and three.brief == one.brief
+    assert stored_three == stored_one
