@@ -87,8 +87,8 @@ class Desk:
 
         With `workers` > 1 and a book of at least two slices of `min_slice` accounts, the
         accounts are split over processes (`csdesk.shards`): the same assessments and
-        conclusions, in the same order, and no book back (each slice's stays, kept or freed,
-        in the process that read it)."""
+        conclusions, in the same order, all read from the book as it stood at one moment, and
+        no book back (each slice's stays, kept or freed, in the process that read it)."""
         slices = self._slices()
         if slices is None:
             return self._assess(None, progress)
@@ -105,17 +105,36 @@ class Desk:
 
             return self._assess_slice(account_ids, mine if progress else None)
 
-        with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
-            parts = shards.run_sliced(
-                slices, here,
-                functools.partial(assess_slice, path, self.config, self.as_of),
-                before_fork=self.db.conn.close, after_fork=reopen)
+        # One book for every slice: each reads in a transaction of its own, so another
+        # program's commit while they start (a cron import) could reach some slices and not
+        # others. This connection's data_version changes with any other's commit: unchanged
+        # from before any slice started to after the last, no slice saw a commit. Else the
+        # slices run again, once, then the book is read whole here.
+        versions: list[int] = []
+
+        def started() -> None:
+            versions.append(self._data_version())
+
+        for _ in range(2):
+            versions.clear()
+            with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
+                parts = shards.run_sliced(
+                    slices, here,
+                    functools.partial(assess_slice, path, self.config, self.as_of),
+                    before_fork=self.db.conn.close, after_fork=reopen, before_start=started)
+            if self._data_version() == versions[0]:
+                break
+        else:
+            return self._assess(None, progress)
         out = [a for assessments, _ in parts for a in assessments]
         conclusions = Conclusions(*([x for _, c in parts for x in getattr(c, name)]
                                     for name in ("snapshots", "save_plans", "milestones")))
         if progress:
             progress(len(out), len(out))
         return out, conclusions, []
+
+    def _data_version(self) -> int:
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _slices(self) -> list[list[str]] | None:
         """The accounts' ids in slices for `workers` processes, or None for one process."""

@@ -69,37 +69,48 @@ def _nothing() -> None:
 
 def run_sliced(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R], *,
                before_fork: Callable[[], None] = _nothing,
-               after_fork: Callable[[], None] = _nothing) -> list[R]:
+               after_fork: Callable[[], None] = _nothing,
+               before_start: Callable[[], None] = _nothing) -> list[R]:
     """[here(slices[0]), there(slices[1]), …]: the first slice in this process, each other in
     a process of its own, forked when this process may fork (`can_fork`; `before_fork` and
     `after_fork` run around the forks, here), else started anew (`python -m csdesk.shards`:
     `there` and the slices must then pickle, as a module-level function or a partial of one
     does). The new process imports what `there` needs (about 0.3 s) while this one works.
+    `before_start` runs here before any slice's work starts, in this process or another.
 
     An exception raised in another process is raised here, as is this slice's own; either
     way no process is left running.
     """
     if len(slices) > 1 and not can_fork():
-        return _run_spawned(slices, here, there)
-    return run_forked(slices, here, there, before_fork=before_fork, after_fork=after_fork)
+        return _run_spawned(slices, here, there, before_start)
+    return run_forked(slices, here, there, before_fork=before_fork, after_fork=after_fork,
+                      before_start=before_start)
 
 
 def run_forked(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R], *,
                before_fork: Callable[[], None] = _nothing,
-               after_fork: Callable[[], None] = _nothing) -> list[R]:
-    """`run_sliced` with forked children (only where `can_fork`)."""
+               after_fork: Callable[[], None] = _nothing,
+               before_start: Callable[[], None] = _nothing) -> list[R]:
+    """`run_sliced` with forked children (only where `can_fork`). The children wait to start
+    until this process has run `after_fork` and `before_start` and closes `go`."""
     children: list[tuple[int, int]] = []
+    go_read, go = os.pipe()
     before_fork()
     try:
         for piece in slices[1:]:
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                _child(there, piece, read, write)
+                _child(there, piece, read, write, go_read, go)
             os.close(write)
             children.append((pid, read))
     finally:
-        after_fork()
+        os.close(go_read)
+        try:
+            after_fork()
+            before_start()
+        finally:
+            os.close(go)  # the children read its end: they start
     results: list[R] = []
     try:
         results.append(here(slices[0]))
@@ -117,9 +128,10 @@ def run_forked(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S],
     return results
 
 
-def _run_spawned(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R]
-                 ) -> list[R]:
+def _run_spawned(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R],
+                 before_start: Callable[[], None]) -> list[R]:
     procs: list[subprocess.Popen] = []
+    before_start()
     try:
         for piece in slices[1:]:
             # Its work from a file: a pipe would take only 64 KiB before the child reads,
@@ -173,9 +185,12 @@ def _result(payload: bytes, ended: str, said: str = ""):
     return value
 
 
-def _child(work: Callable[[S], R], piece: S, read: int, write: int) -> None:
+def _child(work: Callable[[S], R], piece: S, read: int, write: int, go_read: int,
+           go: int) -> None:
     try:
         os.close(read)
+        os.close(go)
+        os.read(go_read, 1)  # returns once the parent has closed `go`
         payload = _outcome(work, piece)
         with os.fdopen(write, "wb") as out:
             out.write(payload)

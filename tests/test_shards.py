@@ -61,7 +61,7 @@ def dies_on(bad: str, piece: str) -> str:
 
 
 def _spawned(slices, here, there):
-    return shards._run_spawned(slices, here, there)
+    return shards._run_spawned(slices, here, there, lambda: None)
 
 
 RUNS = pytest.mark.parametrize("run", [shards.run_forked, _spawned], ids=["forked", "spawned"])
@@ -189,3 +189,48 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path):
     assert list(three.assessments) == list(one.assessments)
     assert three.assessments == one.assessments and three.brief == one.brief
     assert stored_three == stored_one
+
+
+@pytest.mark.parametrize("way", ["forked", "spawned"])
+@pytest.mark.parametrize("times", [1, 2], ids=["once", "again"])
+def test_a_commit_while_the_slices_read_is_read_by_every_slice(tmp_path, monkeypatch, way,
+                                                                times):
+    """Another program commits (every account's ARR + 1) after this process read its slice:
+    the slices read again (and if it commits again, the book is read whole, in one process),
+    so no account is assessed on the book before it and another on the book after it."""
+    import datetime as dt
+    import threading
+
+    from csdesk.core.config import Config
+    from csdesk.service import Desk
+
+    book = tmp_path / "demo.db"
+    assert _csdesk("--db", str(book), "demo", workers="1").returncode == 0
+    desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
+    desk.workers, desk.min_slice = 2, 1
+    before = {a: arr for a, arr in desk.db.execute("SELECT account_id, arr FROM accounts")}
+    read_here = Desk._assess_slice
+
+    def then_a_commit(self, *args, **kwargs):
+        out = read_here(self, *args, **kwargs)
+        if len(commits) < times:
+            other = sqlite3.connect(book)
+            with other:
+                other.execute("UPDATE accounts SET arr = arr + 1")
+            other.close()
+            commits.append(1)
+        return out
+
+    commits: list[int] = []
+    monkeypatch.setattr(Desk, "_assess_slice", then_a_commit)
+    seen = []
+    if way == "spawned":
+        scorer = threading.Thread(target=lambda: seen.append(desk.assess_book()))
+        scorer.start()
+        scorer.join()
+    else:
+        seen.append(desk.assess_book())
+    desk.close()
+    [(out, _, _)] = seen
+    assert len(commits) == times and len(out) == len(before)
+    assert all(a.account.arr == before[a.account.account_id] + times for a in out)
