@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_workbench(ctx: Context) -> int:
+    # A big book's other slices start scoring before the app's imports and threads
+    # (`Desk.start_scoring`): they work while it starts and draws its first screen.
+    ctx.desk().start_scoring()
     from csdesk.tui.app import run_workbench
 
     return run_workbench(ctx)

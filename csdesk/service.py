@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -48,6 +48,8 @@ class Desk:
     # is the workbench's: it runs threads, which must not fork.
     workers: int = 1
     min_slice: int = 1_000
+    # Other slices' processes already started (`start_scoring`), with the data_version then.
+    _running: tuple | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, path, config: Config, as_of: dt.date, *, create: bool = True,
@@ -59,6 +61,7 @@ class Desk:
         return self.config.rules
 
     def close(self) -> None:
+        self.stop_scoring()
         self.db.conn.close()
 
     # --- reads ------------------------------------------------------------------------------
@@ -89,40 +92,32 @@ class Desk:
         accounts are split over processes (`csdesk.shards`): the same assessments and
         conclusions, in the same order, all read from the book as it stood at one moment, and
         no book back (each slice's stays, kept or freed, in the process that read it)."""
-        slices = self._slices()
-        if slices is None:
-            return self._assess(None, progress)
-        path = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
-
-        def reopen() -> None:
-            self.db = open_book(path, create=False)
-
-        total = sum(map(len, slices))
-
-        def here(account_ids: list[str]) -> tuple[list[Assessment], Conclusions]:
-            def mine(done: int, _: int) -> None:  # the other slices go about as fast
-                progress(min(done * len(slices), total), total)
-
-            return self._assess_slice(account_ids, mine if progress else None)
-
         # One book for every slice: each reads in a transaction of its own, so another
         # program's commit while they start (a cron import) could reach some slices and not
         # others. This connection's data_version changes with any other's commit: unchanged
         # from before any slice started to after the last, no slice saw a commit. Else the
         # slices run again, once, then the book is read whole here.
-        versions: list[int] = []
-
-        def started() -> None:
-            versions.append(self._data_version())
-
+        running, self._running = self._running, None
         for _ in range(2):
-            versions.clear()
+            if running is None:
+                slices = self._slices()
+                if slices is None:
+                    return self._assess(None, progress)
+                running = self._start(slices)
+            shards_, version = running
+            mine = shards_.slices[0]
+
+            def here(account_ids: list[str]) -> tuple[list[Assessment], Conclusions]:
+                def share(done: int, total: int) -> None:  # the others go about as fast
+                    progress(done * whole // max(len(mine), 1), whole)
+
+                return self._assess_slice(account_ids, share if progress else None)
+
+            whole = sum(map(len, shards_.slices))
             with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
-                parts = shards.run_sliced(
-                    slices, here,
-                    functools.partial(assess_slice, path, self.config, self.as_of),
-                    before_fork=self.db.conn.close, after_fork=reopen, before_start=started)
-            if self._data_version() == versions[0]:
+                parts = shards_.finish(here)
+            running = None
+            if self._data_version() == version:
                 break
         else:
             return self._assess(None, progress)
@@ -132,6 +127,35 @@ class Desk:
         if progress:
             progress(len(out), len(out))
         return out, conclusions, []
+
+    def start_scoring(self) -> None:
+        """Start now the other processes of the next whole-book run (`assess_book`), if it
+        is to be split (`workers`): the workbench does, before it starts its own threads, so
+        they score while it imports and draws its first screen (and they may be forked; this
+        process's slice, started later, shares the interpreter with the app: the two about
+        even out). `stop_scoring` ends them if the run never comes."""
+        slices = self._slices() if self._running is None else None
+        if slices is not None:
+            self._running = self._start(slices)
+
+    def stop_scoring(self) -> None:
+        if self._running is not None:
+            self._running[0].stop()
+            self._running = None
+
+    def _start(self, slices: list[list[str]]) -> tuple[shards.Running, int]:
+        """The other slices' processes started; this connection's data_version before."""
+        path = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
+        versions: list[int] = []
+
+        def reopen() -> None:
+            self.db = open_book(path, create=False)
+
+        running = shards.start(
+            slices, functools.partial(assess_slice, path, self.config, self.as_of),
+            before_fork=self.db.conn.close, after_fork=reopen,
+            before_start=lambda: versions.append(self._data_version()))
+        return running, versions[0]
 
     def _data_version(self) -> int:
         return self.db.conn.execute("PRAGMA data_version").fetchone()[0]

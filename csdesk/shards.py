@@ -28,6 +28,7 @@ those accounts.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import signal
@@ -72,64 +73,104 @@ def run_sliced(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S],
                after_fork: Callable[[], None] = _nothing,
                before_start: Callable[[], None] = _nothing) -> list[R]:
     """[here(slices[0]), there(slices[1]), …]: the first slice in this process, each other in
-    a process of its own, forked when this process may fork (`can_fork`; `before_fork` and
-    `after_fork` run around the forks, here), else started anew (`python -m csdesk.shards`:
-    `there` and the slices must then pickle, as a module-level function or a partial of one
-    does). The new process imports what `there` needs (about 0.3 s) while this one works.
-    `before_start` runs here before any slice's work starts, in this process or another.
+    a process of its own (`start`, then `Running.finish`).
 
     An exception raised in another process is raised here, as is this slice's own; either
     way no process is left running.
     """
+    return start(slices, there, before_fork=before_fork, after_fork=after_fork,
+                 before_start=before_start).finish(here)
+
+
+class Running:
+    """The other processes of a sliced run (`start`), at work on their slices."""
+
+    def __init__(self, slices: Sequence, collects: list[Callable[[], object]],
+                 stops: list[Callable[[], None]]) -> None:
+        self.slices = slices
+        self._collects, self._stops = collects, stops
+
+    def finish(self, here: Callable[[S], R]) -> list[R]:
+        """[here(slices[0]), then each other slice's result]; raises what any of them raised,
+        with every other process stopped and reaped."""
+        try:
+            results = [here(self.slices[0])]
+            while self._collects:
+                collect = self._collects.pop(0)
+                self._stops.pop(0)
+                results.append(collect())
+            return results
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop and reap the processes not yet collected (a run given up)."""
+        while self._stops:
+            self._stops.pop(0)()
+        self._collects.clear()
+
+
+def start(slices: Sequence[S], there: Callable[[S], R], *,
+          before_fork: Callable[[], None] = _nothing,
+          after_fork: Callable[[], None] = _nothing,
+          before_start: Callable[[], None] = _nothing) -> Running:
+    """Start there(slices[1]), there(slices[2]), … each in a process of its own; slices[0] is
+    left to `Running.finish`, in this process.
+
+    The processes are forked when this process may fork (`can_fork`; `before_fork` and
+    `after_fork` run here around the forks), else started anew (`python -m csdesk.shards`:
+    `there` and the slices must then pickle, as a module-level function or a partial of one
+    does; the new process imports what `there` needs, about 0.3 s). `before_start` runs here
+    before any of them starts its work.
+    """
     if len(slices) > 1 and not can_fork():
-        return _run_spawned(slices, here, there, before_start)
-    return run_forked(slices, here, there, before_fork=before_fork, after_fork=after_fork,
-                      before_start=before_start)
+        return _start_spawned(slices, there, before_start)
+    return _start_forked(slices, there, before_fork, after_fork, before_start)
 
 
-def run_forked(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R], *,
-               before_fork: Callable[[], None] = _nothing,
-               after_fork: Callable[[], None] = _nothing,
-               before_start: Callable[[], None] = _nothing) -> list[R]:
-    """`run_sliced` with forked children (only where `can_fork`). The children wait to start
-    until this process has run `after_fork` and `before_start` and closes `go`."""
-    children: list[tuple[int, int]] = []
+def _start_forked(slices: Sequence[S], there: Callable[[S], R], before_fork: Callable[[], None],
+                  after_fork: Callable[[], None], before_start: Callable[[], None]
+                  ) -> Running:
+    """Forked children, which wait to start until this process has run `after_fork` and
+    `before_start` and closes `go`."""
+    collects: list[Callable[[], object]] = []
+    stops: list[Callable[[], None]] = []
     go_read, go = os.pipe()
     before_fork()
     try:
-        for piece in slices[1:]:
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                _child(there, piece, read, write, go_read, go)
-            os.close(write)
-            children.append((pid, read))
-    finally:
-        os.close(go_read)
         try:
-            after_fork()
-            before_start()
+            for piece in slices[1:]:
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the child: never returns
+                    _child(there, piece, read, write, go_read, go)
+                os.close(write)
+                collects.append(functools.partial(_collect, pid, read))
+                stops.append(functools.partial(_stop_child, pid, read))
         finally:
-            os.close(go)  # the children read its end: they start
-    results: list[R] = []
-    try:
-        results.append(here(slices[0]))
-        while children:
-            pid, read = children.pop(0)
-            results.append(_collect(pid, read))
+            os.close(go_read)
+            after_fork()
+        before_start()
+    except BaseException:
+        for stop in stops:
+            stop()
+        raise
     finally:
-        for pid, read in children:  # what is left after a failure: stopped and reaped
-            os.close(read)
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
-    return results
+        os.close(go)  # the children wait on its other end: now they start
+    return Running(slices, collects, stops)
 
 
-def _run_spawned(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S], R],
-                 before_start: Callable[[], None]) -> list[R]:
+def _stop_child(pid: int, read: int) -> None:
+    os.close(read)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def _start_spawned(slices: Sequence[S], there: Callable[[S], R],
+                   before_start: Callable[[], None]) -> Running:
     procs: list[subprocess.Popen] = []
     before_start()
     try:
@@ -142,17 +183,23 @@ def _run_spawned(slices: Sequence[S], here: Callable[[S], R], there: Callable[[S
                 procs.append(subprocess.Popen([sys.executable, "-m", "csdesk.shards"],
                                               stdin=work, stdout=subprocess.PIPE,
                                               stderr=subprocess.PIPE))
-        results = [here(slices[0])]
+    except BaseException:
         for proc in procs:
-            out, err = proc.communicate()
-            results.append(_result(out, f"exit status {proc.returncode}",
-                                   err.decode(errors="replace")))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
+            _stop_spawned(proc)
+        raise
+    return Running(slices, [functools.partial(_communicate, proc) for proc in procs],
+                   [functools.partial(_stop_spawned, proc) for proc in procs])
+
+
+def _communicate(proc: subprocess.Popen):
+    out, err = proc.communicate()
+    return _result(out, f"exit status {proc.returncode}", err.decode(errors="replace"))
+
+
+def _stop_spawned(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
 
 
 def _main() -> None:

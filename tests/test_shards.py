@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -60,11 +61,19 @@ def dies_on(bad: str, piece: str) -> str:
     return piece
 
 
+def _nothing():
+    pass
+
+
+def _forked(slices, here, there):
+    return shards._start_forked(slices, there, _nothing, _nothing, _nothing).finish(here)
+
+
 def _spawned(slices, here, there):
-    return shards._run_spawned(slices, here, there, lambda: None)
+    return shards._start_spawned(slices, there, _nothing).finish(here)
 
 
-RUNS = pytest.mark.parametrize("run", [shards.run_forked, _spawned], ids=["forked", "spawned"])
+RUNS = pytest.mark.parametrize("run", [_forked, _spawned], ids=["forked", "spawned"])
 
 
 @RUNS
@@ -81,9 +90,28 @@ def test_no_connection_crosses_a_fork():
     def seen(piece):
         return list(marks)
 
-    results = shards.run_forked([1, 2, 3], seen, seen, before_fork=lambda: marks.append("closed"),
-                                after_fork=lambda: marks.append("reopened"))
-    assert results == [["closed", "reopened"], ["closed"], ["closed"]]
+    results = shards.run_sliced([1, 2, 3], seen, seen, before_fork=lambda: marks.append("closed"),
+                                after_fork=lambda: marks.append("reopened"),
+                                before_start=lambda: marks.append("started"))
+    # The children were forked after "closed", and started their work after "started".
+    assert results == [["closed", "reopened", "started"], ["closed"], ["closed"]]
+
+
+def started_before(mark: str, piece) -> bool:
+    return Path(mark).exists()
+
+
+@pytest.mark.parametrize("may_fork", [True, False], ids=["forked", "spawned"])
+def test_no_other_process_starts_its_work_before_before_start(tmp_path, monkeypatch, may_fork):
+    mark = tmp_path / "started"
+
+    def slowly_started():  # a forked child left to run at once would look before this
+        time.sleep(0.2)
+        mark.touch()
+
+    monkeypatch.setattr(shards, "can_fork", lambda: may_fork)
+    check = partial(started_before, str(mark))
+    assert shards.run_sliced([1, 2], check, check, before_start=slowly_started) == [True, True]
 
 
 def test_a_process_that_may_not_fork_starts_new_ones(monkeypatch):
@@ -158,8 +186,10 @@ def test_a_number_of_processes_that_is_not_a_number_is_refused(tmp_path):
     assert done.stderr == "csdesk: CSDESK_WORKERS: 'two' is not a number of processes (or auto)\n"
 
 
-def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path):
-    """The workbench runs threads, so the other slices' processes are started anew."""
+@pytest.mark.parametrize("early", [False, True], ids=["when-scoring", "started-early"])
+def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, early):
+    """The workbench runs threads, so the other slices' processes are started anew when it
+    scores; or (as `csdesk` opens it) forked early, before its threads, by `start_scoring`."""
     import datetime as dt
     import threading
 
@@ -175,12 +205,16 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path):
         book.write_bytes(demo.read_bytes())
         desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
         desk.workers, desk.min_slice = workers, 1
+        if early:
+            desk.start_scoring()
+            assert (desk._running is not None) == (workers > 1)
         seen = []
         progress = []
         scorer = threading.Thread(target=lambda: seen.append(Workbench(desk).load(
             lambda done, total: progress.append((done, total)))))
         scorer.start()
         scorer.join()
+        assert desk._running is None  # what was started early was used, not started again
         desk.close()
         [view] = seen
         views[workers] = (view, _stored(book))
@@ -234,3 +268,20 @@ def test_a_commit_while_the_slices_read_is_read_by_every_slice(tmp_path, monkeyp
     [(out, _, _)] = seen
     assert len(commits) == times and len(out) == len(before)
     assert all(a.account.arr == before[a.account.account_id] + times for a in out)
+
+
+def test_slices_started_early_and_never_used_are_stopped(tmp_path, no_process_left):
+    import datetime as dt
+
+    from csdesk.core.config import Config
+    from csdesk.service import Desk
+
+    book = tmp_path / "demo.db"
+    assert _csdesk("--db", str(book), "demo", workers="1").returncode == 0
+    desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
+    desk.workers, desk.min_slice = 3, 1
+    desk.start_scoring()
+    running, _ = desk._running
+    assert len(_children()) >= 2
+    desk.close()  # the workbench quit before it scored
+    assert desk._running is None and not running._stops

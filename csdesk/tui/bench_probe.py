@@ -24,15 +24,18 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     wall_start = time.time() if started is None else started
     from csdesk.core.config import Config
     from csdesk.service import Desk
+    from csdesk.settings import workers
+
+    start = time.perf_counter() - (time.time() - wall_start)  # the start, on perf_counter
+    # As `csdesk` opens its book and starts the workbench (`csdesk.cli._open_workbench`).
+    desk = Desk.open(Path(db), Config(), dt.date.fromisoformat(as_of), create=False)
+    desk.workers, desk.min_slice = workers()
+    desk.start_scoring()
+
     from csdesk.tui.app import CsdeskApp
     from csdesk.tui.data import Workbench
     from csdesk.tui.widgets.row_table import RowTable
 
-    start = time.perf_counter() - (time.time() - wall_start)  # the start, on perf_counter
-    from csdesk.settings import workers
-
-    desk = Desk.open(Path(db), Config(), dt.date.fromisoformat(as_of), create=False)
-    desk.workers, desk.min_slice = workers()  # as `csdesk` opens its book (`csdesk.cli`)
     app = CsdeskApp(Workbench(desk, book_path=Path(db)), book_label=Path(db).name)
     # When things were on screen, stamped on the app's thread after the refresh that drew
     # them (a pilot.pause() would also wait for the worker thread that holds the interpreter).
