@@ -43,9 +43,9 @@ class Desk:
     # objects, which take 0.3 s to free one by one at the end of every run, for nothing.
     # None (the default): they are freed as soon as they are assessed.
     kept: list | None = None
-    # Processes a whole-book run may use, and the fewest accounts each takes (the command line
-    # sets them: `csdesk.settings.workers`; see `csdesk.shards`). The default, one process,
-    # is the workbench's: it runs threads, which must not fork.
+    # Processes a whole-book run may use, and the fewest accounts each takes (`csdesk` sets
+    # them for its commands and the workbench: `csdesk.settings.workers`; see
+    # `csdesk.shards`). The default: one process.
     workers: int = 1
     min_slice: int = 1_000
     # Other slices' processes already started (`start_scoring`), with the data_version then.
@@ -104,19 +104,11 @@ class Desk:
                 if slices is None:
                     return self._assess(None, progress)
                 running = self._start(slices)
-            shards_, version = running
-            mine = shards_.slices[0]
-
-            def here(account_ids: list[str]) -> tuple[list[Assessment], Conclusions]:
-                def share(done: int, total: int) -> None:  # the others go about as fast
-                    progress(done * whole // max(len(mine), 1), whole)
-
-                return self._assess_slice(account_ids, share if progress else None)
-
-            whole = sum(map(len, shards_.slices))
-            with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
-                parts = shards_.finish(here)
+            others, version = running
             running = None
+            with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
+                parts = others.finish(functools.partial(self._assess_slice,
+                                                        progress=_scaled(progress, others)))
             if self._data_version() == version:
                 break
         else:
@@ -259,6 +251,15 @@ class Desk:
             if rec.milestone == m.milestone and rec.done_on != m.done_on
         ]
         return Conclusions(snapshots, plans, milestones)
+
+
+def _scaled(progress: Progress | None, running: shards.Running) -> Progress | None:
+    """This process's progress through its slice, told as the whole run's (the other slices
+    go about as fast)."""
+    if progress is None:
+        return None
+    mine, whole = len(running.slices[0]) or 1, sum(map(len, running.slices))
+    return lambda done, _: progress(done * whole // mine, whole)
 
 
 def assess_slice(path: str, config: Config, as_of: dt.date, account_ids: list[str]
