@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
 
 from csdesk.core.models import GoalStatus, Milestone, Touchpoint
 from csdesk.tui.commands import AccountCommands, ActionCommands
@@ -67,6 +68,11 @@ class Scoring(Message):
 
 
 PROGRESS_EVERY_S = 0.1  # the progress line moves at most ten times a second
+
+
+class _Quitting(Exception):
+    """Raised in the scoring worker once the app quits: the CSM need not wait for a big
+    book's run to end (the process would, for its worker thread)."""
 
 
 class CsdeskApp(App):
@@ -130,8 +136,11 @@ class CsdeskApp(App):
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _score_book(self) -> None:
         reported = [0.0]
+        worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:  # the app is closing: stop (nothing is stored yet)
+                raise _Quitting
             now = time.monotonic()
             if now - reported[0] >= PROGRESS_EVERY_S:
                 reported[0] = now
@@ -145,6 +154,8 @@ class CsdeskApp(App):
 
         try:
             book = self.workbench.load(progress, show)
+        except _Quitting:
+            return
         except Exception as exc:
             self.call_from_thread(self._failed, "Scoring failed", exc)
             return

@@ -631,3 +631,28 @@ async def test_a_note_typed_with_its_ctrl_s_at_once_is_saved_whole(app):
         app.post_message(events.Key("ctrl+s", None))
         await settle(pilot)
         assert _last_note(app, account_id) == "Renewal call booked"
+
+
+async def test_quitting_while_the_book_is_scored_stops_the_scoring(app, monkeypatch):
+    """A big book takes seconds to score: `q` quits at once, the scoring worker stops at its
+    next progress report (nothing is stored: it had not got that far)."""
+    seen, ended = [], threading.Event()
+
+    def slow_load(progress=None, shown=None):
+        try:
+            for done in range(3000):  # three seconds of scoring, reported as it goes
+                progress(done, 3000)
+                ended.wait(0.001)
+            seen.append("finished")
+        except BaseException as exc:
+            seen.append(type(exc).__name__)
+            raise
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(app.workbench, "load", slow_load)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("q")
+    assert ended.wait(30)
+    assert seen == ["_Quitting"]
