@@ -1,29 +1,32 @@
 """A whole-book run split over processes, each scoring a slice of the accounts.
 
 The rules read one account's rows at a time (PLAYBOOK_RULES.md §2-§9), so a book splits into
-slices of its accounts, contiguous in book order. `run_sliced` does the first slice in this
-process while other processes do the others and send back what they concluded, pickled
-through a pipe; the results come back in slice order, so concatenated they are what one
-process would have made of the whole book.
+slices of its accounts, contiguous in book order. `start` sets other processes to work on all
+slices but the first; `Running.finish` does the first in this process and collects what the
+others concluded, pickled through a pipe; the results come back in slice order, so
+concatenated they are what one process would have made of the whole book (`run_sliced`:
+both at once).
 
 Why processes: at 10,000 accounts a run is about three seconds of Python (reading rows into
-models, then the rules), and one process uses one core. Two processes take it to about two.
+models, then the rules), and one process uses one core. On free cores, two processes come
+near halving that; on the development VM's two busy vCPUs, a good deal less (README).
 
 The other processes are forked where that is safe, else started anew:
-- Forked (the command line): only where fork is how the platform starts processes (Linux)
-  and only from a process with a single thread (`can_fork`). No SQLite connection crosses
-  the fork: the caller closes its own before forking and reopens it after (`before_fork`,
-  `after_fork`); each child opens its own (SQLite forbids carrying an open connection across
-  a fork). A child ends with `os._exit`: no buffered output of the parent is flushed twice,
-  nothing is freed one object at a time, no exit handler runs.
-- Started anew (the workbench, which runs threads; other platforms): `python -m
+- Forked (the commands; the workbench's first run, started as it opens the book): only where
+  fork is how the platform starts processes (Linux) and only from a process with a single
+  thread (`can_fork`). No SQLite connection crosses the fork: the caller closes its own
+  before forking and reopens it after (`before_fork`, `after_fork`); each child opens its
+  own (SQLite forbids carrying an open connection across a fork). A child ends with
+  `os._exit`: no buffered output of the parent is flushed twice, nothing is freed one object
+  at a time, no exit handler runs.
+- Started anew (the workbench's later runs: it runs threads; other platforms): `python -m
   csdesk.shards`, given its work and slice pickled on stdin. It costs the new process its
   imports (about 0.3 s), done while this process scores its own slice.
 
-Each slice is read in its own read transaction, so each account is read whole as of one
-moment; a write by another program while the slices start (a cron import, say) may be seen
-by some slices and not others, as if the run had started a moment earlier or later for
-those accounts.
+Each slice is read in its own read transaction, so a write by another program while the
+slices read (a cron import, say) may be seen by some and not others: `before_start` runs
+before any of them starts, for the caller to note the book's state then and compare after
+(`csdesk.service.Desk.assess_book` reads again if it changed).
 """
 
 from __future__ import annotations
