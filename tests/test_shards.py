@@ -145,6 +145,21 @@ def _csdesk(*args: str, workers: str) -> subprocess.CompletedProcess:
                           env=os.environ | {"CSDESK_WORKERS": workers})
 
 
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """The demo book, written once by `csdesk demo` (each test works on a copy: `demo`)."""
+    path = tmp_path_factory.mktemp("shards") / "demo.db"
+    assert _csdesk("--db", str(path), "demo", workers="1").returncode == 0
+    return path
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path):
+    path = tmp_path / "demo.db"
+    path.write_bytes(demo_file.read_bytes())  # checkpointed: csdesk closed it
+    return path
+
+
 def _stored(path) -> dict[str, list]:
     conn = sqlite3.connect(path)
     try:
@@ -155,9 +170,7 @@ def _stored(path) -> dict[str, list]:
 
 
 @pytest.mark.parametrize("command", ["score", "today"])
-def test_several_processes_conclude_and_store_what_one_does(tmp_path, command):
-    demo = tmp_path / "demo.db"
-    assert _csdesk("--db", str(demo), "demo", workers="1").returncode == 0
+def test_several_processes_conclude_and_store_what_one_does(tmp_path, demo, command):
     conn = sqlite3.connect(demo)
     with conn:  # today's run is the day's first, and writes the save plans again
         conn.execute("DELETE FROM score_snapshots WHERE date = ?", [AS_OF])
@@ -187,7 +200,7 @@ def test_a_number_of_processes_that_is_not_a_number_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("early", [False, True], ids=["when-scoring", "started-early"])
-def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, early):
+def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, demo, early):
     """The workbench runs threads, so the other slices' processes are started anew when it
     scores; or (as `csdesk` opens it) forked early, before its threads, by `start_scoring`."""
     import datetime as dt
@@ -197,8 +210,6 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, early):
     from csdesk.service import Desk
     from csdesk.tui.data import Workbench
 
-    demo = tmp_path / "demo.db"
-    assert _csdesk("--db", str(demo), "demo", workers="1").returncode == 0
     views = {}
     for workers in (1, 3):
         book = tmp_path / f"book-{workers}.db"
@@ -227,8 +238,7 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, early):
 
 @pytest.mark.parametrize("way", ["forked", "spawned"])
 @pytest.mark.parametrize("times", [1, 2], ids=["once", "again"])
-def test_a_commit_while_the_slices_read_is_read_by_every_slice(tmp_path, monkeypatch, way,
-                                                                times):
+def test_a_commit_while_the_slices_read_is_read_by_every_slice(demo, monkeypatch, way, times):
     """Another program commits (every account's ARR + 1) after this process read its slice:
     the slices read again (and if it commits again, the book is read whole, in one process),
     so no account is assessed on the book before it and another on the book after it."""
@@ -238,8 +248,7 @@ def test_a_commit_while_the_slices_read_is_read_by_every_slice(tmp_path, monkeyp
     from csdesk.core.config import Config
     from csdesk.service import Desk
 
-    book = tmp_path / "demo.db"
-    assert _csdesk("--db", str(book), "demo", workers="1").returncode == 0
+    book = demo
     desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
     desk.workers, desk.min_slice = 2, 1
     before = {a: arr for a, arr in desk.db.execute("SELECT account_id, arr FROM accounts")}
@@ -270,15 +279,13 @@ def test_a_commit_while_the_slices_read_is_read_by_every_slice(tmp_path, monkeyp
     assert all(a.account.arr == before[a.account.account_id] + times for a in out)
 
 
-def test_slices_started_early_and_never_used_are_stopped(tmp_path, no_process_left):
+def test_slices_started_early_and_never_used_are_stopped(demo, no_process_left):
     import datetime as dt
 
     from csdesk.core.config import Config
     from csdesk.service import Desk
 
-    book = tmp_path / "demo.db"
-    assert _csdesk("--db", str(book), "demo", workers="1").returncode == 0
-    desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
+    desk = Desk(open_book(demo), Config(), dt.date.fromisoformat(AS_OF))
     desk.workers, desk.min_slice = 3, 1
     desk.start_scoring()
     running, _ = desk._running
