@@ -14,7 +14,8 @@ def test_bench_reports_every_step(tmp_path):
     assert report["accounts"] == 200
     results = report["results"]
     for step in ("demo", "baseline_raw_read", "import", "import_usage", "export",
-                 "import_json", "score", "today", "score_again", "score_daily_history",
+                 "import_json", "score", "today", "score_again", "score_one_process",
+                 "today_one_process", "score_daily_history",
                  "account", "qbr",
                  "tui_first_paint", "tui_first_screen", "tui_filter_keystroke"):
         assert "seconds" in results[step], step
@@ -30,6 +31,7 @@ def test_bench_reports_every_step(tmp_path):
     assert len(shown) == len(typed) >= 1  # one list size per keystroke...
     assert shown == sorted(shown, reverse=True) and shown[-1] >= 1  # ...narrowing, never empty
     assert set(report["verdicts"]) >= {"score", "today", "import_usage_rows_per_s", "peak_rss_mb"}
+    assert report["workers"] >= 1  # what CSDESK_WORKERS allowed the runs
     assert (tmp_path / "bench-200.json").exists()
     assert report["repeat"] == 2
     assert len(results["score"]["runs"]) == 2
