@@ -182,13 +182,19 @@ async def test_bad_date_is_refused_in_the_form(app):
         assert "not a date" in str(form.query_one("#form-problem").render())
 
 
+async def open_note_form(pilot) -> str:
+    """The first account of the book opened, its note form up: that account's id."""
+    await settle(pilot)
+    account_id = next(iter(pilot.app.book.assessments))
+    await open_account(pilot, account_id)
+    await pilot.press("n")
+    assert isinstance(pilot.app.screen, NoteForm)
+    return account_id
+
+
 async def test_add_a_note(app):
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        account_id = next(iter(app.book.assessments))
-        await open_account(pilot, account_id)
-        await pilot.press("n")
-        assert isinstance(app.screen, NoteForm)
+        account_id = await open_note_form(pilot)
         await pilot.press(*"Call went well", "enter", *"[b]second line[/b]")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -622,10 +628,7 @@ async def test_a_note_typed_with_its_ctrl_s_at_once_is_saved_whole(app):
     from textual import events
 
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        account_id = next(iter(app.book.assessments))
-        await open_account(pilot, account_id)
-        await pilot.press("n")
+        account_id = await open_note_form(pilot)
         for char in "Renewal call booked":
             app.post_message(events.Key(char if char != " " else "space", char))
         app.post_message(events.Key("ctrl+s", None))
