@@ -77,6 +77,11 @@ def account_ids(db: sqlite_utils.Database) -> list[str]:
     return [a for a, in db.execute(f"SELECT account_id FROM accounts {_BOOK_ORDER}")]
 
 
+def account_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Every account's (id, name), in book order."""
+    return db.execute(f"SELECT account_id, name FROM accounts {_BOOK_ORDER}").fetchall()
+
+
 def load_accounts(db: sqlite_utils.Database) -> list[Account]:
     return _accounts(db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name"),
                      _Days())

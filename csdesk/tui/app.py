@@ -422,5 +422,5 @@ def run_workbench(ctx) -> int:
     try:
         result = CsdeskApp(workbench, book_label=str(ctx.book_path)).run()
     finally:
-        desk.close()
+        workbench.close()
     return int(result or 0)

@@ -3,15 +3,18 @@
 Screens never touch SQL or the rules directly; they call a `Workbench` from a Textual worker
 (a thread), get back plain view models, and render them. One `Workbench` wraps one open `Desk`;
 its lock serializes every use of the SQLite connection, so a save and a rescore never interleave.
+An account's page and the palette's names are read on a second connection of their own, so
+they never wait for a scoring run (seconds on a big book).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,6 +200,10 @@ class Workbench:
         self.export_dir = export_dir or ((book_path.parent if book_path else Path.cwd())
                                          / "exports")
         self.lock = threading.RLock()
+        # The file, for the reading connection (`_reading`); "" for a book in memory.
+        self._path: str = desk.db.conn.execute("PRAGMA database_list").fetchone()[2]
+        self._reader: Desk | None = None
+        self._reader_lock = threading.Lock()
 
     @property
     def as_of(self) -> dt.date:
@@ -251,14 +258,17 @@ class Workbench:
             return view, self._detail(assessment, data)
 
     def detail(self, account_id: str) -> AccountDetail:
-        with self.lock:
-            assessment, data = self.desk.assess_account(account_id, store=False)
-            return self._detail(assessment, data)
+        """One account's page, read without waiting for a scoring run (`_reading`)."""
+        with self._reading() as desk:
+            assessment, data = desk.assess_account(account_id, store=False)
+            return self._detail(assessment, data, desk)
 
-    def _detail(self, assessment: Assessment, data: AccountData) -> AccountDetail:
+    def _detail(self, assessment: Assessment, data: AccountData, desk: Desk | None = None
+                ) -> AccountDetail:
         account_id = assessment.account.account_id
-        notes = queries.load_notes(self.desk.db, account_id)
-        contacts = writes.contacts_with_ids(self.desk.db, account_id)
+        db = (desk or self.desk).db
+        notes = queries.load_notes(db, account_id)
+        contacts = writes.contacts_with_ids(db, account_id)
         touchpoints = sorted(data.touchpoints, key=lambda t: t.date, reverse=True)
         lines = []
         for rowid, row in contacts:
@@ -281,9 +291,36 @@ class Workbench:
                              timeline=_timeline(touchpoints, notes))
 
     def account_names(self) -> list[tuple[str, str]]:
-        """(account id, name) of every account, for the command palette."""
-        with self.lock:
-            return [(a.account_id, a.name) for a in queries.load_accounts(self.desk.db)]
+        """(account id, name) of every account in book order, for the command palette; read
+        without waiting for a scoring run (`_reading`)."""
+        with self._reading() as desk:
+            return queries.account_names(desk.db)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Desk]:
+        """A desk for reads that need not wait for a scoring run: the same book and rules on
+        a connection of its own, opened on first use. A whole-book run holds the book's
+        connection (`lock`) for seconds at 10,000 accounts; an account's page and the
+        palette's names would wait all that time. What they read is committed (the book is
+        in WAL mode: a reader never waits for a writer), so they see every save made
+        before. A book in memory has no second connection: its own, under the lock."""
+        if not self._path:
+            with self.lock:
+                yield self.desk
+            return
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = Desk(schema.open_book(self._path, create=False),
+                                    self.desk.config, self.desk.as_of)
+            yield self._reader
+
+    def close(self) -> None:
+        """Close the book (after any read still running on the second connection)."""
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+        self.desk.close()
 
     # --- writes: each one transaction (csdesk.store.writes) -----------------------------------
 

@@ -60,7 +60,7 @@ def make_app(path: Path, *, export_dir: Path | None = None) -> CsdeskApp:
 def app(demo_book) -> CsdeskApp:
     app = make_app(demo_book)
     yield app
-    app.workbench.desk.close()
+    app.workbench.close()
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def empty_app(tmp_path, monkeypatch) -> CsdeskApp:
     monkeypatch.setenv("CSDESK_TODAY", AS_OF.isoformat())
     app = make_app(tmp_path / "empty.db")
     yield app
-    app.workbench.desk.close()
+    app.workbench.close()
 
 
 async def settle(pilot) -> None:

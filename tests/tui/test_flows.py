@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from csdesk.core.models import Band, ContactStatus, Role
 from csdesk.tui.app import CsdeskApp
@@ -369,6 +370,98 @@ async def test_open_an_account_from_the_command_palette(app):
         assert app.screen.account_id == target.account_id
 
 
+def _scoring_holds_the_book(app: CsdeskApp) -> threading.Event:
+    """Make the app's scoring run hold the book's connection (the workbench's lock, as a real
+    run does for seconds on a big book) until the gate returned is set."""
+    gate = threading.Event()
+    load = app.workbench.load
+
+    def held(progress=None, shown=None):
+        with app.workbench.lock:
+            gate.wait(30)
+            return load(progress, shown)
+
+    app.workbench.load = held
+    return gate
+
+
+async def _until(pilot, done, seconds: float = 5.0) -> None:
+    """Pause until done() holds (without waiting for every worker: one is held on purpose)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+
+
+async def test_while_the_book_is_scored_the_palette_finds_and_opens_an_account(app):
+    # Typed key by key, each key restarting the palette's search: the names were read under
+    # the book's lock then, and the first cancelled search took the provider down with it
+    # ("No matches found" to every later key, even once the book was in).
+    names = app.workbench.desk.db.execute(
+        "SELECT account_id, name FROM accounts ORDER BY name").fetchall()
+    account_id, name = names[len(names) // 2]
+    gate = _scoring_holds_the_book(app)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            for key in name:
+                await pilot.press(key)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await _until(pilot, lambda: isinstance(app.screen, AccountScreen)
+                         and app.screen.detail is not None)
+            assert isinstance(app.screen, AccountScreen)
+            assert app.screen.account_id == account_id and app.screen.detail is not None
+            assert app.book is None  # ...all while the scoring run held the book
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert app.book is not None
+
+
+async def test_the_palette_survives_keys_typed_before_the_names_are_read(app, monkeypatch):
+    read = app.workbench.account_names
+
+    def slow():
+        time.sleep(0.4)
+        return read()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        target = app.book.rows[len(app.book.rows) // 3]
+        monkeypatch.setattr(app.workbench, "account_names", slow)
+        await pilot.press("ctrl+p", *target.name)  # each key cancels the search before it
+        await _until(pilot, lambda: all(w.is_finished for w in app.workers
+                                        if w.group == "palette"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == target.account_id
+
+
+async def test_the_palette_shows_the_best_accounts_and_no_more_than_it_can(app):
+    from textual.command import CommandList
+
+    from csdesk.tui.commands import AccountCommands
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("a")  # in most of the demo book's 60 names
+        await pilot.pause(0.5)
+        listed = app.screen.query_one(CommandList)
+        prompts = [str(listed.get_option_at_index(i).prompt)
+                   for i in range(listed.option_count)]
+        accounts = [p for p in prompts if "open account" in p]
+        assert len(accounts) == AccountCommands.SHOWN
+        with_a = sum("a" in row.name.lower() for row in app.book.rows)
+        assert with_a > AccountCommands.SHOWN
+
+
 async def test_palette_runs_actions(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -503,7 +596,7 @@ async def test_markup_in_names_shows_literally(tmp_path, monkeypatch):
         await settle(pilot)
         assert f"with {app.screen.detail.name} on" in _toasts(app)
     assert app.return_code in (None, 0)
-    app.workbench.desk.close()
+    app.workbench.close()
 
 
 async def test_log_a_renewal_outcome(app):
@@ -543,7 +636,7 @@ async def test_export_the_qbr_agenda_from_today(demo_book, tmp_path):
         await pilot.press("e")
         await settle(pilot)
         assert "QBR agenda written to" in _toasts(app)  # says where it wrote
-    app.workbench.desk.close()
+    app.workbench.close()
     [path] = exports.glob("qbr-*.md")
     text = path.read_text()
     assert text.startswith("# QBR: ") and "| Time | Topic | Owner |" in text

@@ -44,7 +44,7 @@ async def test_hostile_names_and_a_huge_note_render_literally(tmp_path, monkeypa
             await settle(pilot)
             shown += html.unescape(app.export_screenshot())
         assert app.return_code is None  # [@click=app.quit] did not quit
-    app.workbench.desk.close()
+    app.workbench.close()
 
     assert "\x1b" not in shown and "\x07" not in shown  # nothing reaches the terminal raw
     shown = shown.replace("\xa0", " ")
