@@ -254,11 +254,13 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
 
     try:
         tuis = [_tui_timings(book) for _ in range(repeat)]
-        for key in ("first_paint", "first_screen", "filter_keystroke"):
+        for key in ("first_paint", "first_screen", "filter_keystroke", "palette_keystroke"):
             runs = [t[key] for t in tuis]
             results[f"tui_{key}"] = {"seconds": min(runs), "runs": [round(r, 3) for r in runs]}
         results["tui_filter_keystroke"]["typed"] = tuis[0]["filter_typed"]
         results["tui_filter_keystroke"]["rows_shown"] = tuis[0]["filter_rows_shown"]
+        results["tui_palette_keystroke"]["typed"] = tuis[0]["filter_typed"]
+        results["tui_palette_keystroke"]["hits"] = tuis[0]["palette_hits"]
     except RuntimeError as exc:
         results["tui"] = {"error": f"not measured: {str(exc).splitlines()[-1][:100]}"}
 
@@ -307,6 +309,9 @@ def _table(report: dict) -> str:
         if name == "tui_filter_keystroke":
             note = (f"slowest of typing {r['typed']!r} (rows shown "
                     f"{' → '.join(f'{n:,}' for n in r['rows_shown'])})")
+        if name == "tui_palette_keystroke":
+            note = (f"slowest of typing {r['typed']!r} in the command palette (options "
+                    f"{' → '.join(map(str, r['hits']))})")
         if name == "export":
             note = f"the whole book as a JSON book of {r['megabytes']:,.0f} MB"
         if name in ("score", "today"):

@@ -17,7 +17,8 @@ def test_bench_reports_every_step(tmp_path):
                  "import_json", "score", "today", "score_again", "score_one_process",
                  "today_one_process", "score_daily_history",
                  "account", "qbr",
-                 "tui_first_paint", "tui_first_screen", "tui_filter_keystroke"):
+                 "tui_first_paint", "tui_first_screen", "tui_filter_keystroke",
+                 "tui_palette_keystroke"):
         assert "seconds" in results[step], step
     assert results["import"]["rows"] > results["import"]["usage_rows"] > 0
     assert results["import"]["rows_per_s"] > 0
@@ -30,6 +31,8 @@ def test_bench_reports_every_step(tmp_path):
     typed, shown = results["tui_filter_keystroke"]["typed"], results["tui_filter_keystroke"]["rows_shown"]
     assert len(shown) == len(typed) >= 1  # one list size per keystroke...
     assert shown == sorted(shown, reverse=True) and shown[-1] >= 1  # ...narrowing, never empty
+    hits = results["tui_palette_keystroke"]["hits"]  # the same letters in the palette
+    assert len(hits) == len(typed) and min(hits) >= 1  # the account they come from is found
     assert set(report["verdicts"]) >= {"score", "today", "import_usage_rows_per_s", "peak_rss_mb"}
     assert report["workers"] >= 1  # what CSDESK_WORKERS allowed the runs
     assert (tmp_path / "bench-200.json").exists()

@@ -8,6 +8,9 @@ filter_keystroke: on Accounts, from one typed filter character to the list redra
 slowest of four keystrokes (each a real key event through the Input; the first, over the whole
 book, is the slowest), less the pilot's own cost of pressing a key bound to nothing
 (`pilot_noop_key`, reported beside it). `filter_keystroke_mean` is their mean.
+palette_keystroke: the same letters typed in the command palette (ctrl+p), each from the key
+to its search over every account's name done and the list redrawn (the slowest, less the
+same pilot cost); `palette_hits` the options listed after each.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     from csdesk.tui.data import Workbench
     from csdesk.tui.widgets.row_table import RowTable
 
-    app = CsdeskApp(Workbench(desk, book_path=Path(db)), book_label=Path(db).name)
+    workbench = Workbench(desk, book_path=Path(db))
+    app = CsdeskApp(workbench, book_label=Path(db).name)
     # When things were on screen, stamped on the app's thread after the refresh that drew
     # them (a pilot.pause() would also wait for the worker thread that holds the interpreter).
     seen: dict[str, float] = {}
@@ -83,14 +87,35 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
                 await pilot.pause()  # ...and the list redrawn
                 times.append(time.perf_counter() - before)
                 shown.append(len(table.rows))
+
+            from textual.command import CommandList
+
+            await pilot.press("escape", "ctrl+p")
+            await _palette_done(pilot)  # the names read
+            palette, hits = [], []
+            for key in typed:
+                before = time.perf_counter()
+                await pilot.press(key)
+                await _palette_done(pilot)
+                palette.append(time.perf_counter() - before)
+                hits.append(app.screen.query_one(CommandList).option_count)
     finally:
-        desk.close()
+        workbench.close()
     baseline = min(noop)
     return {"first_paint": first_paint, "first_screen": first_screen,
             "filter_keystroke": max(0.0, max(times) - baseline),
             "filter_keystroke_mean": max(0.0, sum(times) / len(times) - baseline),
             "filter_keystroke_with_pilot": max(times),
-            "pilot_noop_key": baseline, "filter_typed": typed, "filter_rows_shown": shown}
+            "pilot_noop_key": baseline, "filter_typed": typed, "filter_rows_shown": shown,
+            "palette_keystroke": max(0.0, max(palette) - baseline), "palette_hits": hits}
+
+
+async def _palette_done(pilot) -> None:
+    """Until the palette has read the names and searched them for the last key (in workers,
+    the only ones running by then), and the list is redrawn."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 if __name__ == "__main__":  # python -m csdesk.tui.bench_probe BOOK AS_OF [STARTED]
