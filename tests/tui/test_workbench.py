@@ -1,5 +1,6 @@
-"""The workbench's second connection: an account's page and the palette's names are read
-without waiting for a scoring run, and see every save made before."""
+"""The workbench's second connection (an account's page and the palette's names are read
+without waiting for a scoring run, and see every save made before), and a save's view (one
+account swapped in, as a rebuild would have it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 import sqlite_utils
 
 from csdesk.core.config import Config
+from csdesk.core.models import ItemKind, Outcome, Touchpoint
 from csdesk.service import Desk
 from csdesk.tui.data import Workbench
 
@@ -94,3 +96,37 @@ def test_closing_closes_both_connections(workbench):
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")
     assert workbench._reader is None
+
+
+def _as_rebuilt(workbench: Workbench, view):
+    whole = workbench._view(list(view.assessments.values()))
+    return whole.brief, whole.top, whole.rows
+
+
+def test_a_save_swaps_one_account_in_the_view_as_a_rebuild_would(workbench):
+    view = workbench.load()
+    assert view.rows  # the lists have shown it: its rows are swapped too
+    ids = list(view.assessments)
+    # Accounts a call moves (a touchpoint overdue: engagement, score, the queue), and others.
+    due = [i.account_id for i in view.brief if i.kind == ItemKind.touchpoint_due]
+    changed = 0
+    for account_id in dict.fromkeys(due[:6] + ids[::10]):
+        workbench.log_touchpoint(Touchpoint(account_id=account_id, date=AS_OF, kind="call",
+                                            status="completed"))
+        row = view.row(account_id)
+        view, _ = workbench.refreshed(view, account_id)
+        assert list(view.assessments) == ids  # the book's order kept
+        assert (view.brief, view.top, view.rows) == _as_rebuilt(workbench, view)
+        changed += view.row(account_id) != row
+    assert changed >= 3
+
+
+def test_an_account_that_churns_leaves_the_lists_and_the_queue(workbench):
+    view = workbench.load()
+    assert view.rows
+    row = next(r for r in view.rows if any(i.account_id == r.account_id for i in view.brief))
+    workbench.log_renewal(row.account_id, Outcome.churned, AS_OF, None, reason="budget")
+    view, _ = workbench.refreshed(view, row.account_id)
+    assert (view.brief, view.top, view.rows) == _as_rebuilt(workbench, view)
+    assert row.account_id not in {r.account_id for r in view.rows}
+    assert row.account_id not in {i.account_id for i in view.brief}
