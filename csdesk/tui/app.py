@@ -397,8 +397,9 @@ class CsdeskApp(App):
             return
         self.call_from_thread(self._saved, book, detail, message)
 
-    def _saved(self, book: BookView, detail, message: str) -> None:
-        self.book = book
+    def _saved(self, book: BookView | None, detail, message: str) -> None:
+        if book is not None:
+            self.book = book
         for screen in self.screen_stack:
             if (isinstance(screen, _account_screen())
                     and screen.account_id == detail.account_id):

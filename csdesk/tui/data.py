@@ -276,11 +276,14 @@ class Workbench:
             empty=empty,
         )
 
-    def refreshed(self, book: BookView, account_id: str) -> tuple[BookView, AccountDetail]:
-        """The book with one account re-assessed after a save, and that account's detail."""
+    def refreshed(self, book: BookView | None, account_id: str
+                  ) -> tuple[BookView | None, AccountDetail]:
+        """The book with one account re-assessed after a save, and that account's detail.
+        No book (its first scoring failed, say): no view, the detail still."""
         with self.lock:
             assessment, data = self.desk.assess_account(account_id)
-            return book.rescored(assessment, self.rules), self._detail(assessment, data)
+            view = book.rescored(assessment, self.rules) if book is not None else None
+            return view, self._detail(assessment, data)
 
     def detail(self, account_id: str) -> AccountDetail:
         """One account's page, read without waiting for a scoring run (`_reading`)."""

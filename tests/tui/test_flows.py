@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from csdesk.core.models import Band, ContactStatus, Role
+from csdesk.core.models import Band, ContactStatus, Role, Touchpoint
 from csdesk.tui.app import CsdeskApp
 from csdesk.tui.forms import NoteForm, TouchpointForm
 from csdesk.tui.screens.account import AccountScreen
@@ -419,6 +419,59 @@ async def test_while_the_book_is_scored_the_palette_finds_and_opens_an_account(a
             gate.set()
         await settle(pilot)
         assert app.book is not None
+
+
+async def test_a_save_made_while_the_book_is_scored_lands_in_the_scored_book(app):
+    # An account opened from the palette during the first scoring run, a call logged on it:
+    # the write waits for the run, and the run's queue (read before the call) is mended.
+    ids = [a for a, in app.workbench.desk.db.execute("SELECT account_id FROM accounts")]
+    account_id = next(a for a in ids
+                      if (app.workbench.detail(a).assessment.next_touchpoint_due or AS_OF)
+                      < AS_OF)  # a touchpoint overdue: the call moves it
+    failed = []
+    app._failed = lambda what, exc: failed.append((what, exc))
+    gate = _scoring_holds_the_book(app)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            app.open_account(account_id)
+            await _until(pilot, lambda: isinstance(app.screen, AccountScreen)
+                         and app.screen.detail is not None)
+            app.save(account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
+                account_id=account_id, date=AS_OF, kind="call", status="completed")),
+                "Logged")
+            await pilot.pause(0.2)
+            assert app.book is None  # the write waits for the run
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert failed == []
+        fresh, _ = app.workbench.desk.assess_account(account_id, store=False)
+        shown = app.book.assessments[account_id]
+        assert shown.next_touchpoint_due == fresh.next_touchpoint_due > AS_OF
+        assert (shown.health, shown.alerts) == (fresh.health, fresh.alerts)
+        assert app.screen.detail.assessment.next_touchpoint_due == fresh.next_touchpoint_due
+
+
+async def test_after_a_failed_scoring_run_an_account_can_still_be_opened_and_saved(app):
+    def broken(progress=None, shown=None):
+        raise OSError("disk I/O error")
+
+    app.workbench.load = broken
+    failed = []
+    app._failed = lambda what, exc: failed.append(what)
+    account_id = app.workbench.account_names()[0][0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert failed == ["Scoring failed"] and app.book is None
+        app.open_account(account_id)
+        await settle(pilot)
+        before = len(app.screen.detail.notes)
+        app.save(account_id, lambda: app.workbench.add_note(account_id, "Called the VP"),
+                 "Note added")
+        await settle(pilot)
+        assert failed == ["Scoring failed"]  # not "Saved, but the refresh failed"
+        assert len(app.screen.detail.notes) == before + 1 and app.book is None
 
 
 async def test_the_palette_survives_keys_typed_before_the_names_are_read(app, monkeypatch):
