@@ -593,6 +593,28 @@ async def test_number_keys_go_to_their_screen_from_an_open_account(app):
         assert isinstance(app.screen, AccountsScreen)
 
 
+async def test_an_account_page_read_after_its_screen_closed_is_dropped(app):
+    # 2, Enter, 1, then 2: the list's account screen resumes (and reads its page again), and
+    # is popped at once. A page that arrives after (CI saw it mid-removal: NoMatches, and
+    # the app down) is dropped.
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        closed = app.screen
+        assert isinstance(closed, AccountScreen) and closed.detail is not None
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen) and not closed.is_running
+        closed._read(closed.detail)  # what the late read does with its page: nothing
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+
+
 async def test_help_and_quit(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -266,7 +266,13 @@ class AccountScreen(Screen):
             self.app.call_from_thread(self.notify, f"Could not open the account: {exc}",
                                       severity="error")
             return
-        self.app.call_from_thread(self.show_detail, detail)
+        self.app.call_from_thread(self._read, detail)
+
+    def _read(self, detail: AccountDetail) -> None:
+        # Not if the screen was closed while its page was read: 1-4 resume a list's account
+        # screen (which reads its page again) and pop it at once.
+        if self.is_running:
+            self.show_detail(detail)
 
     # --- rendering ----------------------------------------------------------------------------
 
