@@ -615,6 +615,36 @@ async def test_an_account_page_read_after_its_screen_closed_is_dropped(app):
         assert isinstance(app.screen, AccountsScreen)
 
 
+async def test_a_save_redraws_the_screen_shown_and_the_others_when_next_shown(app,
+                                                                             monkeypatch):
+    shown, computed = [], []
+    show_book = AccountsScreen.show_book
+    monkeypatch.setattr(AccountsScreen, "show_book",
+                        lambda self, book: (shown.append(book), show_book(self, book)))
+    portfolio = app.workbench.portfolio
+    monkeypatch.setattr(app.workbench, "portfolio",
+                        lambda *a: (computed.append(1), portfolio(*a))[1])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in "241":  # Accounts and Portfolio mounted, then back to the queue
+            await pilot.press(key)
+            await settle(pilot)
+        shown.clear(), computed.clear()
+        account_id = app.screen.selected_account_id()
+        app.save(account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
+            account_id=account_id, date=AS_OF, kind="call", status="completed")), "Logged")
+        await settle(pilot)
+        assert (shown, computed) == ([], [])  # hidden: nothing redrawn, nothing recomputed
+        await pilot.press("2")
+        await settle(pilot)
+        assert shown == [app.book]  # shown: the saved book, once
+        table = app.screen.query_one("#accounts", RowTable)
+        assert app.book.row(account_id) in table.rows
+        await pilot.press("4")
+        await settle(pilot)
+        assert computed == [1]
+
+
 async def test_help_and_quit(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
