@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from csdesk.core.brief import with_account
 from csdesk.core.models import (
     AccountData,
     Assessment,
@@ -35,7 +36,6 @@ from csdesk.core.models import (
     Snapshot,
     Touchpoint,
 )
-from csdesk.core.brief import with_account
 from csdesk.core.qbr import business_days_after
 from csdesk.service import Desk
 from csdesk.store import queries, schema, writes

@@ -61,7 +61,7 @@ NAMES = ["Acme", "acme", "Zed", "Bolt"]  # repeated and case-folded alike: the i
 def test_swapping_one_accounts_items_is_rebuilding_the_brief(book_, changed, to):
     accounts = [account(account_id=f"A{i}", name=name) for i, (name, _) in enumerate(book_)]
     assessments = [assess(make(acct), AS_OF, RULES)
-                   for acct, (_, make) in zip(accounts, book_)]
+                   for acct, (_, make) in zip(accounts, book_, strict=True)]
     brief = build_brief(assessments, AS_OF, RULES)
     i = changed % len(accounts)
     new = None if to is None else assess(to(accounts[i]), AS_OF, RULES)
