@@ -390,20 +390,21 @@ class CsdeskApp(App):
         except Exception as exc:
             self.call_from_thread(self._failed, "Not saved", exc)
             return
+        started = time.monotonic()  # the page is read after the write
         try:
             book, detail = self.workbench.refreshed(self.book, account_id)
         except Exception as exc:
             self.call_from_thread(self._failed, "Saved, but the refresh failed", exc)
             return
-        self.call_from_thread(self._saved, book, detail, message)
+        self.call_from_thread(self._saved, book, detail, message, started)
 
-    def _saved(self, book: BookView | None, detail, message: str) -> None:
+    def _saved(self, book: BookView | None, detail, message: str, started: float) -> None:
         if book is not None:
             self.book = book
         for screen in self.screen_stack:
             if (isinstance(screen, _account_screen())
                     and screen.account_id == detail.account_id):
-                screen.show_detail(detail)
+                screen.read(detail, started)
         self.notify(message, timeout=4, markup=False)  # names in it are data, not markup
 
     # --- quitting -----------------------------------------------------------------------------

@@ -610,7 +610,7 @@ async def test_an_account_page_read_after_its_screen_closed_is_dropped(app):
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen) and not closed.is_running
-        closed._read(closed.detail)  # what the late read does with its page: nothing
+        closed.read(closed.detail, time.monotonic())  # what a late read does: nothing
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
 
@@ -643,6 +643,33 @@ async def test_a_save_redraws_the_screen_shown_and_the_others_when_next_shown(ap
         await pilot.press("4")
         await settle(pilot)
         assert computed == [1]
+
+
+async def test_a_page_read_before_a_save_does_not_hide_the_saved_one(app):
+    # Back on the account from the touchpoint form, the screen reads its page again, on the
+    # second connection, while the save writes: a read begun before the write may come back
+    # after the save's own page, and must not replace it.
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = app.screen.selected_account_id()
+        screen = await open_account(pilot, account_id)
+        before = len(screen.detail.timeline)
+        gate, read = threading.Event(), app.workbench.detail
+
+        def read_then_wait(account_id):
+            page = read(account_id)  # read now, before the save's write...
+            gate.wait(10)  # ...handed back after the save's page is shown
+            return page
+
+        app.workbench.detail = read_then_wait
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")  # saves a check-in; the account screen resumes
+        await _until(pilot, lambda: len(screen.detail.timeline) == before + 1)
+        assert len(screen.detail.timeline) == before + 1  # the save's page
+        gate.set()
+        await settle(pilot)
+        assert len(screen.detail.timeline) == before + 1  # ...still
 
 
 async def test_help_and_quit(app):

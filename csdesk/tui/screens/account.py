@@ -3,6 +3,7 @@ Success plan and Timeline. Every change is saved at once and the account is re-a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -203,6 +204,7 @@ class AccountScreen(Screen):
         super().__init__()
         self.account_id = account_id
         self.detail: AccountDetail | None = None
+        self._read_at = float("-inf")  # when the read of the page shown began (`read`)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Account")
@@ -260,18 +262,26 @@ class AccountScreen(Screen):
 
     @work(thread=True, exclusive=True, group="account-detail")
     def load(self) -> None:
+        started = time.monotonic()
         try:
             detail = self.app.workbench.detail(self.account_id)
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Could not open the account: {exc}",
                                       severity="error")
             return
-        self.app.call_from_thread(self._read, detail)
+        self.app.call_from_thread(self.read, detail, started)
 
-    def _read(self, detail: AccountDetail) -> None:
-        # Not if the screen was closed while its page was read: 1-4 resume a list's account
-        # screen (which reads its page again) and pop it at once.
-        if self.is_running:
+    def read(self, detail: AccountDetail, started: float) -> None:
+        """Show a page whose read began at `started` (monotonic), unless a page read later
+        is shown already, or the screen was closed meanwhile.
+
+        The page is read on the workbench's second connection, which does not wait for a
+        save: back from the touchpoint form, the screen reads its page again while the save
+        writes, and that read may come back after the save's own page (read after the
+        write). And 1-4 resume a list's account screen (which reads its page again) and pop
+        it at once."""
+        if self.is_running and started >= self._read_at:
+            self._read_at = started
             self.show_detail(detail)
 
     # --- rendering ----------------------------------------------------------------------------
