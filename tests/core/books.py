@@ -82,3 +82,14 @@ def snap(days_ago: int, band: str, score: int | None = None, **dims) -> Snapshot
 def daily(band: str, first_ago: int, last_ago: int, **dims) -> tuple[Snapshot, ...]:
     """One snapshot a day from `first_ago` days ago to `last_ago` days ago (inclusive)."""
     return tuple(snap(d, band, **dims) for d in range(first_ago, last_ago - 1, -1))
+
+
+def healthy(**kw) -> AccountData:
+    """A green mid-market account: usage 90% (100), touchpoint 5 days ago (100), achieved goal
+    with ROI (100), no tickets (N/A), champion + sponsor + promoter (100) -> 100. `acct` for
+    another account; other keywords replace its rows."""
+    rows = dict(usage=(usage(2, 90),), touchpoints=(touch(5),),
+                goals=(goal("cut costs", "achieved", "saved $40k"),),
+                contacts=(contact("Ann", "champion"), contact("Bo", "executive_sponsor")),
+                nps=(nps(20, 10),), history=daily("green", 70, 1))
+    return book(kw.pop("acct", account()), **(rows | kw))

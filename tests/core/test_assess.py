@@ -23,22 +23,12 @@ from tests.core.books import (
     book,
     contact,
     daily,
-    goal,
+    healthy,
     nps,
     snap,
     touch,
     usage,
 )
-
-
-def healthy(**kw):
-    """A green mid-market account: usage 90% (100), touchpoint 5 days ago (100), achieved goal
-    with ROI (100), no tickets (N/A), champion + sponsor + promoter (100) -> 100."""
-    rows = dict(usage=(usage(2, 90),), touchpoints=(touch(5),),
-                goals=(goal("cut costs", "achieved", "saved $40k"),),
-                contacts=(contact("Ann", "champion"), contact("Bo", "executive_sponsor")),
-                nps=(nps(20, 10),), history=daily("green", 70, 1))
-    return book(kw.pop("acct", account()), **(rows | kw))
 
 
 def test_a_healthy_account_is_green_qualified_and_a_reference():

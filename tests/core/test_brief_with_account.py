@@ -15,20 +15,12 @@ from tests.core.books import (
     ago,
     ahead,
     book,
-    contact,
     daily,
-    goal,
+    healthy,
     nps,
     touch,
     usage,
 )
-
-
-def _healthy(acct):
-    return book(acct, usage=(usage(2, 90),), touchpoints=(touch(5),),
-                goals=(goal("cut costs", "achieved", "saved $40k"),),
-                contacts=(contact("Ann", "champion"), contact("Bo", "executive_sponsor")),
-                nps=(nps(20, 10),), history=daily("green", 70, 1))
 
 
 def _red(acct):  # a critical alert, overdue; an overdue touchpoint
@@ -48,6 +40,10 @@ def _churned(acct):  # nothing to do today
     churn = Renewal(account_id=acct.account_id, date=ago(3), outcome="churned",
                     previous_arr=5, new_arr=0)
     return book(acct, usage=(usage(2, 90),), renewals=(churn,))
+
+
+def _healthy(acct):
+    return healthy(acct=acct)
 
 
 VARIANTS = [_healthy, _red, _renewing, _silent, _churned]
@@ -75,6 +71,6 @@ def test_an_account_with_two_items_of_a_kind_keeps_their_order():
     # A red account whose usage and engagement both dropped: two alerts, same level and due.
     data = _red(account(account_id="R", name="Red Co"))
     a = assess(data, AS_OF, RULES)
-    brief = build_brief([a, assess(_healthy(account(account_id="G")), AS_OF, RULES)], AS_OF,
+    brief = build_brief([a, assess(healthy(acct=account(account_id="G")), AS_OF, RULES)], AS_OF,
                         RULES)
     assert with_account(brief, "R", a, AS_OF, RULES) == brief
