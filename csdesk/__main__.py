@@ -1,3 +1,3 @@
-from csdesk.cli import run
+from csdesk.cli.app import run
 
 run()

@@ -24,8 +24,8 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from csdesk.core.models import GoalStatus, Milestone, Touchpoint
-from csdesk.tui.commands import AccountCommands, ActionCommands
-from csdesk.tui.data import BookView, ContactLine, Workbench
+from csdesk.tui.palette import AccountCommands, ActionCommands
+from csdesk.tui.book_view import BookView, ContactLine, Workbench
 from csdesk.tui.screens.today import TodayScreen
 from csdesk.tui.widgets.look import printable
 
@@ -201,7 +201,7 @@ class CsdeskApp(App):
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _import(self, path: str) -> None:
-        from csdesk.store.importer import ImportRefused
+        from csdesk.store.importing import ImportRefused
 
         try:
             report = self.workbench.import_path(path)

@@ -30,7 +30,7 @@ from csdesk.core.models import (
     TouchpointKind,
     TouchpointStatus,
 )
-from csdesk.settings import parse_iso_day
+from csdesk.desk.settings import parse_iso_day
 from csdesk.tui.widgets.look import printable
 
 

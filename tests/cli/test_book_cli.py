@@ -104,7 +104,7 @@ def test_any_cell_text_imports_or_is_refused_with_a_location(tmp_path_factory, c
     path = folder / f"{table}.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        from csdesk.store.importer import TABLES
+        from csdesk.store.importing import TABLES
 
         writer.writerow(TABLES[table].columns[:5])
         writer.writerows(cells)

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from csdesk.core.config import Config
-from csdesk.service import Desk
+from csdesk.desk.desk import Desk
 from csdesk.store.schema import open_book
 
 AS_OF = "2026-11-23"

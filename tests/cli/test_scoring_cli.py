@@ -175,7 +175,7 @@ def test_brief_text_on_a_terminal_is_grouped_and_coloured():
     import datetime as dt
 
     from csdesk.core.models import BriefItem
-    from csdesk.report import brief_text
+    from csdesk.cli.output import brief_text
 
     day = dt.date(2026, 11, 23)
     items = [

@@ -93,7 +93,7 @@ def test_headers_match_case_spaces_dashes_underscores_alike():
     ("contacts", "Account Name", "account_name"),
 ])
 def test_aliases(table, header, column):
-    from csdesk.store.importer import TABLES
+    from csdesk.store.importing import TABLES
 
     assert header_lookup(table, TABLES[table].columns)[normalise_header(header)] == column
 

@@ -1,6 +1,6 @@
 import csv
 
-from csdesk.store.csv_export import export_csv, neutralise
+from csdesk.store.exporting.csv_tables import export_csv, neutralise
 
 
 def test_formula_cells_are_neutralised():

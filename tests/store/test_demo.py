@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 
 from csdesk.core.config import Config
-from csdesk.demo import STORIES, generate
-from csdesk.service import Desk
-from csdesk.store.demo_writer import BookNotEmpty, backfill_snapshots, write_demo
-from csdesk.store.export import book_as_dict
+from csdesk.store.demo.generate import STORIES, generate
+from csdesk.desk.desk import Desk
+from csdesk.store.demo.write import BookNotEmpty, backfill_snapshots, write_demo
+from csdesk.store.exporting.json_book import book_as_dict
 from csdesk.store.schema import open_book
 
 AS_OF = dt.date(2026, 11, 23)
@@ -111,7 +111,7 @@ def test_every_band_tier_and_story(demo):
 def test_every_story_appears_once_the_book_is_big_enough(n):
     import random
 
-    from csdesk.demo import STORY_PRIORITY, _stories
+    from csdesk.store.demo.generate import STORY_PRIORITY, _stories
 
     stories = _stories(n, random.Random(1))
     assert len(stories) == n

@@ -4,11 +4,11 @@ import datetime as dt
 import json
 
 from csdesk.core.config import Config
-from csdesk.demo import generate
-from csdesk.service import Desk
-from csdesk.store.demo_writer import write_demo
-from csdesk.store.export import export_book
-from csdesk.store.importer import TABLES, import_paths
+from csdesk.store.demo.generate import generate
+from csdesk.desk.desk import Desk
+from csdesk.store.demo.write import write_demo
+from csdesk.store.exporting.json_book import export_book
+from csdesk.store.importing import TABLES, import_paths
 from csdesk.store.schema import open_book
 
 AS_OF = dt.date(2026, 11, 23)
@@ -65,7 +65,7 @@ def test_json_book_has_iso_dates_and_plain_numbers(tmp_path):
 
 
 def test_the_file_written_row_by_row_is_the_book_one_row_a_line(tmp_path):
-    from csdesk.store.export import book_as_dict
+    from csdesk.store.exporting.json_book import book_as_dict
 
     db = demo_book(tmp_path / "a.db", accounts=8)
     db.execute("DELETE FROM goals")  # an empty table among full ones

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from csdesk.core.config import Rules
-from csdesk.store.importer import ImportRefused, import_paths
+from csdesk.store.importing import ImportRefused, import_paths
 
 AS_OF = dt.date(2026, 11, 23)
 

@@ -14,8 +14,8 @@ import sqlite3
 import pytest
 
 from csdesk.core.config import Rules
-from csdesk.store import importer
-from csdesk.store.importer import ImportRefused, import_paths
+from csdesk.store import importing as importer
+from csdesk.store.importing import ImportRefused, import_paths
 from csdesk.store.schema import open_book
 
 AS_OF = dt.date(2026, 11, 23)

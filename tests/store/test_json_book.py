@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csdesk.store.importer import read_json_book
+from csdesk.store.importing import read_json_book
 
 WHOLE = 1 << 20  # a piece bigger than any book here: the file in one read
 

@@ -16,9 +16,9 @@ from csdesk.core.assess import (
     touchpoints_read_from,
 )
 from csdesk.core.config import Config
-from csdesk.demo import generate
-from csdesk.service import Desk
-from csdesk.store.demo_writer import backfill_snapshots, write_demo
+from csdesk.store.demo.generate import generate
+from csdesk.desk.desk import Desk
+from csdesk.store.demo.write import backfill_snapshots, write_demo
 from csdesk.store.queries import load_book
 from csdesk.store.schema import open_book
 

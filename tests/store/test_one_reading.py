@@ -6,9 +6,9 @@ import datetime as dt
 
 from csdesk.core.config import Config
 from csdesk.core.models import Touchpoint
-from csdesk.demo import generate
+from csdesk.store.demo.generate import generate
 from csdesk.store import writes
-from csdesk.store.demo_writer import write_demo
+from csdesk.store.demo.write import write_demo
 from csdesk.store.queries import load_book, one_reading
 from csdesk.store.schema import open_book
 
@@ -70,7 +70,7 @@ def test_inside_a_write_the_read_sees_that_write(tmp_path):
 def test_an_export_is_one_state_of_the_book(tmp_path):
     import json
 
-    from csdesk.store.export import export_book
+    from csdesk.store.exporting.json_book import export_book
 
     path, db = _book(tmp_path)
     other = open_book(path)

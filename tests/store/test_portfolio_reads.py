@@ -10,9 +10,9 @@ from csdesk.core.calibration import calibrate
 from csdesk.core.config import Config
 from csdesk.core.metrics import REVIEW_KINDS, review_completion
 from csdesk.core.models import Snapshot
-from csdesk.demo import generate
-from csdesk.service import Desk
-from csdesk.store.demo_writer import backfill_snapshots, write_demo
+from csdesk.store.demo.generate import generate
+from csdesk.desk.desk import Desk
+from csdesk.store.demo.write import backfill_snapshots, write_demo
 from csdesk.store.queries import (
     load_accounts,
     load_renewals,

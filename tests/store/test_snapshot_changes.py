@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from csdesk.core.config import Config
 from csdesk.core.models import Snapshot
-from csdesk.store.importer import import_paths
+from csdesk.store.importing import import_paths
 from csdesk.store.schema import open_book
 from csdesk.store.writes import write_snapshots
 from tests.store.test_schema import version_1_book

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from csdesk.core.config import Config
-from csdesk.service import Desk
+from csdesk.desk.desk import Desk
 from csdesk.tui.app import CsdeskApp
-from csdesk.tui.data import Workbench
+from csdesk.tui.book_view import Workbench
 
 AS_OF = dt.date(2026, 11, 23)
 SIZE = (140, 45)

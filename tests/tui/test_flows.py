@@ -498,7 +498,7 @@ async def test_the_palette_survives_keys_typed_before_the_names_are_read(app, mo
 async def test_the_palette_shows_the_best_accounts_and_no_more_than_it_can(app):
     from textual.command import CommandList
 
-    from csdesk.tui.commands import AccountCommands
+    from csdesk.tui.palette import AccountCommands
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.fuzzy import FuzzySearch
 
-from csdesk.tui.commands import letters_in_order
+from csdesk.tui.palette import letters_in_order
 
 # Letters that repeat, regex syntax (in and out of a class), case, and a few beyond ASCII.
 TEXT = st.text(alphabet="abAB c-]^\\.*[(é", max_size=14)

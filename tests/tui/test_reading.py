@@ -2,7 +2,7 @@
 
 import pytest
 
-from csdesk.tui.data import money
+from csdesk.tui.book_view import money
 
 
 @pytest.mark.parametrize(("value", "text"), [

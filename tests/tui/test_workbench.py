@@ -12,8 +12,8 @@ import sqlite_utils
 
 from csdesk.core.config import Config
 from csdesk.core.models import ItemKind, Outcome, Touchpoint
-from csdesk.service import Desk
-from csdesk.tui.data import Workbench
+from csdesk.desk.desk import Desk
+from csdesk.tui.book_view import Workbench
 
 from .conftest import AS_OF
 

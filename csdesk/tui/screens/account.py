@@ -22,7 +22,7 @@ from csdesk.core.models import (
     MilestoneStatus,
     Role,
 )
-from csdesk.tui.data import (
+from csdesk.tui.book_view import (
     AccountDetail,
     ContactLine,
     TimelineEntry,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from csdesk.tui.data import BookView
+from csdesk.tui.book_view import BookView
 
 
 class BookScreen(Screen):

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from csdesk.core.calibration import Calibration
-from csdesk.tui.data import BANDS, BookView, money
+from csdesk.tui.book_view import BANDS, BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE

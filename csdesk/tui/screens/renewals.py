@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from csdesk.tui.data import AccountRow, BookView, money
+from csdesk.tui.book_view import AccountRow, BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import band_text, days_text, due_text, plain

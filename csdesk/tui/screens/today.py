@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Label, Static
 
 from csdesk.core.models import BriefItem
-from csdesk.tui.data import BANDS, BookView, money
+from csdesk.tui.book_view import BANDS, BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE, due_text, level_text, plain

@@ -11,7 +11,7 @@ import datetime as dt
 from rich.text import Text
 
 from csdesk.core.models import Band
-from csdesk.tui.data import due_words
+from csdesk.tui.book_view import due_words
 
 try:  # the shared "text from the book is data" helper, when present
     from csdesk.core.text import printable

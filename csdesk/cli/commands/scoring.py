@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-from csdesk import report
-from csdesk.cli import Context
-from csdesk.commands import print_json
+from csdesk.cli import output as report
+from csdesk.cli.app import Context
+from csdesk.cli.commands import print_json
 
 
 def _colour() -> bool:

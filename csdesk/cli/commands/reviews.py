@@ -9,14 +9,14 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from csdesk.cli import Context, UserError
-from csdesk.commands import print_json
+from csdesk.cli.app import Context, UserError
+from csdesk.cli.commands import print_json
 from csdesk.core.calibration import Calibration, parse_weights
 from csdesk.core.config import ConfigError
 from csdesk.core.metrics import meets, targets
 from csdesk.core.qbr import business_days_after
 from csdesk.core.text import printable
-from csdesk.settings import parse_iso_day
+from csdesk.desk.settings import parse_iso_day
 
 
 def _day(text: str | None, what: str) -> dt.date | None:
@@ -27,7 +27,7 @@ def _day(text: str | None, what: str) -> dt.date | None:
 
 
 def cmd_qbr(ctx: Context) -> int:
-    from csdesk import reviews_service
+    from csdesk.desk import reviews as reviews_service
 
     args = ctx.args
     qbr_date = _day(args.date, "--date")
@@ -56,7 +56,7 @@ def _pct(value: float | None, points: bool = False) -> str:
 
 
 def cmd_metrics(ctx: Context) -> int:
-    from csdesk import reviews_service
+    from csdesk.desk import reviews as reviews_service
 
     args = ctx.args
     desk = ctx.desk(create=False)
@@ -115,7 +115,7 @@ def _calibration_json(c: Calibration) -> dict:
 
 
 def cmd_calibrate(ctx: Context) -> int:
-    from csdesk import reviews_service
+    from csdesk.desk import reviews as reviews_service
 
     args = ctx.args
     desk = ctx.desk(create=False)

@@ -20,13 +20,13 @@ The other processes are forked where that is safe, else started anew:
   `os._exit`: no buffered output of the parent is flushed twice, nothing is freed one object
   at a time, no exit handler runs.
 - Started anew (the workbench's later runs: it runs threads; other platforms): `python -m
-  csdesk.shards`, given its work and slice pickled on stdin. It costs the new process its
+  csdesk.desk.parallel`, given its work and slice pickled on stdin. It costs the new process its
   imports (about 0.3 s), done while this process scores its own slice.
 
 Each slice is read in its own read transaction, so a write by another program while the
 slices read (a cron import, say) may be seen by some and not others: `before_start` runs
 before any of them starts, for the caller to note the book's state then and compare after
-(`csdesk.service.Desk.assess_book` reads again if it changed).
+(`csdesk.desk.desk.Desk.assess_book` reads again if it changed).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def start(slices: Sequence[S], there: Callable[[S], R], *,
     left to `Running.finish`, in this process.
 
     The processes are forked when this process may fork (`can_fork`; `before_fork` and
-    `after_fork` run here around the forks), else started anew (`python -m csdesk.shards`:
+    `after_fork` run here around the forks), else started anew (`python -m csdesk.desk.parallel`:
     `there` and the slices must then pickle, as a module-level function or a partial of one
     does; the new process imports what `there` needs, about 0.3 s). `before_start` runs here
     before any of them starts its work.
@@ -183,7 +183,7 @@ def _start_spawned(slices: Sequence[S], there: Callable[[S], R],
             with tempfile.TemporaryFile() as work:
                 pickle.dump((there, piece), work, pickle.HIGHEST_PROTOCOL)
                 work.seek(0)
-                procs.append(subprocess.Popen([sys.executable, "-m", "csdesk.shards"],
+                procs.append(subprocess.Popen([sys.executable, "-m", "csdesk.desk.parallel"],
                                               stdin=work, stdout=subprocess.PIPE,
                                               stderr=subprocess.PIPE))
     except BaseException:
@@ -206,7 +206,7 @@ def _stop_spawned(proc: subprocess.Popen) -> None:
 
 
 def _main() -> None:
-    """`python -m csdesk.shards`: a pickled (work, slice) on stdin, its result on stdout."""
+    """`python -m csdesk.desk.parallel`: a pickled (work, slice) on stdin, its result on stdout."""
     work, piece = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(_outcome(work, piece))
     sys.stdout.flush()

@@ -7,29 +7,25 @@ import sys
 
 from pydantic import ValidationError
 
-from csdesk.cli import Context, UserError
+from csdesk.cli.app import Context, UserError
 from csdesk.core.models import Touchpoint
-from csdesk.settings import parse_iso_day
+from csdesk.desk.settings import parse_iso_day
 from csdesk.store import writes
 
 
 def cmd_demo(ctx: Context) -> int:
-    from csdesk.demo import generate
-    from csdesk.store.demo_writer import BookNotEmpty, backfill_snapshots, write_demo
+    from csdesk.desk.demo import BookNotEmpty, write_demo_book
 
     args = ctx.args
     if args.accounts < 1:
         raise UserError("--accounts: give at least 1")
     desk = ctx.desk()
-    config = ctx.config
-    tables = generate(args.accounts, args.seed, desk.as_of, config.rules, config.csm_name)
     try:
-        plan = write_demo(desk.db, tables, as_of=desk.as_of, rules=config.rules,
-                          force=args.force)
+        plan, scored = write_demo_book(desk, accounts=args.accounts, seed=args.seed,
+                                       force=args.force)
     except BookNotEmpty:
         raise UserError(f"{ctx.book_path}: the book is not empty; nothing written "
                         "(use --force to replace it with the demo)") from None
-    scored = backfill_snapshots(desk)
     counts = ", ".join(f"{c.inserted} {name}" for name, c in plan.changes.items() if c.inserted)
     print(f"Wrote a demo book to {ctx.book_path} as of {desk.as_of} (seed {args.seed}): {counts}.")
     if scored is None:
@@ -40,7 +36,7 @@ def cmd_demo(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    from csdesk.store.importer import ImportRefused, format_report, import_paths
+    from csdesk.store.importing import ImportRefused, format_report, import_paths
 
     args = ctx.args
     desk = ctx.desk()
@@ -59,7 +55,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    from csdesk.store.export import export_book
+    from csdesk.store.exporting.json_book import export_book
 
     desk = ctx.desk(create=False)
     try:

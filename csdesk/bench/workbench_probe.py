@@ -26,8 +26,8 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     """The timings; `started` (time.time()) defaults to now, after this module's import."""
     wall_start = time.time() if started is None else started
     from csdesk.core.config import Config
-    from csdesk.service import Desk
-    from csdesk.settings import workers
+    from csdesk.desk.desk import Desk
+    from csdesk.desk.settings import workers
 
     start = time.perf_counter() - (time.time() - wall_start)  # the start, on perf_counter
     # As `csdesk` opens its book and starts the workbench (`csdesk.cli._open_workbench`).
@@ -36,7 +36,7 @@ async def measure(db: Path | str, as_of: str, *, size: tuple[int, int] = (140, 4
     desk.start_scoring()
 
     from csdesk.tui.app import CsdeskApp
-    from csdesk.tui.data import Workbench
+    from csdesk.tui.book_view import Workbench
     from csdesk.tui.widgets.row_table import RowTable
 
     workbench = Workbench(desk, book_path=Path(db))
@@ -118,7 +118,7 @@ async def _palette_done(pilot) -> None:
     await pilot.pause()
 
 
-if __name__ == "__main__":  # python -m csdesk.tui.bench_probe BOOK AS_OF [STARTED]
+if __name__ == "__main__":  # python -m csdesk.bench.workbench_probe BOOK AS_OF [STARTED]
     import json
     import sys
 

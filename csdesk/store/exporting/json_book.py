@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from csdesk.store.importer import KINDS, TABLES
+from csdesk.store.importing import KINDS, TABLES
 from csdesk.store.queries import one_reading
 from csdesk.store.schema import SCHEMA_VERSION
 

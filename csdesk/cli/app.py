@@ -1,7 +1,7 @@
 """The command line (DATA_AND_CLI.md "Commands"): parse, dispatch, map errors to exit codes.
 
 Exit codes: 0 done; 2 refused input (a message on stderr says what and where; nothing was
-written); 1 anything unexpected. The handlers live in `csdesk.commands`; this module is the table.
+written); 1 anything unexpected. The handlers live in `csdesk.cli.commands`; this module is the table.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ class Context:
 
     @property
     def book_path(self):
-        from csdesk import settings
+        from csdesk.desk import settings
 
         return settings.book_path(self.args.db)
 
     @property
     def as_of(self):
-        from csdesk import settings
+        from csdesk.desk import settings
 
         try:
             return settings.today(self.args.as_of)
@@ -46,19 +46,19 @@ class Context:
 
     @property
     def config(self):
-        from csdesk import settings
+        from csdesk.desk import settings
 
         return settings.load_config(self.args.config)
 
     def desk(self, *, create: bool = True):
         if self._desk is None:
-            from csdesk.service import Desk
+            from csdesk.desk.desk import Desk
 
             self._desk = Desk.open(self.book_path, self.config, self.as_of, create=create,
                                    upgrading=_say_upgrading)
             if self.keep_reads:
                 self._desk.kept = []
-            from csdesk import settings
+            from csdesk.desk import settings
 
             try:
                 self._desk.workers, self._desk.min_slice = settings.workers()
@@ -94,14 +94,14 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _lazy(ref: str) -> Handler:
-    """The handler `module.function` of `csdesk.commands`, imported when it runs: each
+    """The handler `module.function` of `csdesk.cli.commands`, imported when it runs: each
     command imports only what it uses (the command modules cost 50 ms together)."""
     module, name = ref.split(".")
 
     def handler(ctx: Context) -> int:
-        return getattr(importlib.import_module(f"csdesk.commands.{module}"), name)(ctx)
+        return getattr(importlib.import_module(f"csdesk.cli.commands.{module}"), name)(ctx)
 
-    handler.__qualname__ = f"csdesk.commands.{ref}"
+    handler.__qualname__ = f"csdesk.cli.commands.{ref}"
     return handler
 
 

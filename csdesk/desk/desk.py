@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from csdesk import shards
+from csdesk.desk import parallel as shards
 from csdesk.core.config import Config, Rules
 from csdesk.core.models import (
     AccountData,
@@ -44,8 +44,8 @@ class Desk:
     # None (the default): they are freed as soon as they are assessed.
     kept: list | None = None
     # Processes a whole-book run may use, and the fewest accounts each takes (`csdesk` sets
-    # them for its commands and the workbench: `csdesk.settings.workers`; see
-    # `csdesk.shards`). The default: one process.
+    # them for its commands and the workbench: `csdesk.desk.settings.workers`; see
+    # `csdesk.desk.parallel`). The default: one process.
     workers: int = 1
     min_slice: int = 1_000
     # Other slices' processes already started (`start_scoring`), with the data_version then.
@@ -89,7 +89,7 @@ class Desk:
         while, 0.3 s at 10,000 accounts).
 
         With `workers` > 1 and a book of at least two slices of `min_slice` accounts, the
-        accounts are split over processes (`csdesk.shards`): the same assessments and
+        accounts are split over processes (`csdesk.desk.parallel`): the same assessments and
         conclusions, in the same order, all read from the book as it stood at one moment, and
         no book back (each slice's stays, kept or freed, in the process that read it)."""
         # One book for every slice: each reads in a transaction of its own, so another
@@ -264,7 +264,7 @@ def _scaled(progress: Progress | None, running: shards.Running) -> Progress | No
 
 def assess_slice(path: str, config: Config, as_of: dt.date, account_ids: list[str]
                  ) -> tuple[list[Assessment], "Conclusions"]:
-    """A slice of a book's accounts assessed in a process of its own (`csdesk.shards`): the
+    """A slice of a book's accounts assessed in a process of its own (`csdesk.desk.parallel`): the
     assessments and their conclusions, for the process that stores them."""
     desk = Desk(open_book(path, create=False), config, as_of)
     return desk._assess(account_ids, None)[:2]

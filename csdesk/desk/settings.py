@@ -68,7 +68,7 @@ def today(cli_as_of: str | None = None) -> dt.date:
 
 def workers() -> tuple[int, int]:
     """How many processes a command's whole-book run may use, and the fewest accounts each
-    takes (`csdesk.shards`). CSDESK_WORKERS: a number of processes, or `auto` (the default):
+    takes (`csdesk.desk.parallel`). CSDESK_WORKERS: a number of processes, or `auto` (the default):
     up to 4 of the cores this process may run on, for books of 2,000 accounts and up (below
     that a second process saves less than it costs). Raises ValueError."""
     text = os.environ.get("CSDESK_WORKERS", "auto").strip()

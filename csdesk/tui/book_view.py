@@ -37,7 +37,7 @@ from csdesk.core.models import (
     Touchpoint,
 )
 from csdesk.core.qbr import business_days_after
-from csdesk.service import Desk
+from csdesk.desk.desk import Desk
 from csdesk.store import queries, schema, writes
 
 Progress = Callable[[int, int], None]
@@ -395,11 +395,11 @@ class Workbench:
                                new_arr=None if logged.churned else logged.new_arr,
                                churned=logged.churned)
 
-    # --- reviews (csdesk.reviews_service, when present) ---------------------------------------
+    # --- reviews (csdesk.desk.reviews, when present) ---------------------------------------
 
     def qbr_export(self, account_id: str, qbr_date: dt.date | None = None) -> Path:
         """Write the QBR agenda (§10) as Markdown into the export folder; return its path."""
-        from csdesk import reviews_service
+        from csdesk.desk import reviews as reviews_service
 
         qbr_date = qbr_date or business_days_after(self.as_of, 10)
         with self.lock:
@@ -414,8 +414,8 @@ class Workbench:
         return path
 
     def portfolio(self, assessments: list[Assessment] | None = None):
-        """(metrics for the last 12 months, calibration) from csdesk.reviews_service."""
-        from csdesk import reviews_service
+        """(metrics for the last 12 months, calibration) from csdesk.desk.reviews."""
+        from csdesk.desk import reviews as reviews_service
 
         start = self.as_of - relativedelta(months=12)
         with self.lock:
@@ -430,7 +430,7 @@ class Workbench:
         """Import a CSV file, a folder of them, or a JSON book (all or nothing); the report.
 
         Raises ImportRefused, listing every refused row, when anything is wrong."""
-        from csdesk.store.importer import format_report, import_paths
+        from csdesk.store.importing import format_report, import_paths
 
         with self.lock:
             plan = import_paths(self.desk.db, [path], as_of=self.as_of, rules=self.rules,
@@ -438,16 +438,11 @@ class Workbench:
         return list(format_report(plan, dry_run=False))
 
     def load_demo(self, accounts: int = 60, seed: int = 7) -> None:
-        """Write the demo book into this (empty) book, through `csdesk demo` itself."""
-        from csdesk.cli import main
+        """Write the demo book into this (empty) book, as `csdesk demo` does."""
+        from csdesk.desk.demo import write_demo_book
 
-        if self.book_path is None:
-            raise RuntimeError("the demo book needs a book file")
         with self.lock:
-            rc = main(["demo", "--db", str(self.book_path), "--as-of", self.as_of.isoformat(),
-                       "--accounts", str(accounts), "--seed", str(seed)])
-        if rc != 0:
-            raise RuntimeError(f"csdesk demo failed (exit {rc})")
+            write_demo_book(self.desk, accounts=accounts, seed=seed)
 
 
 def stakeholder_warnings(contacts: list[Contact]) -> list[str]:

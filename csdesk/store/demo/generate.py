@@ -2,7 +2,7 @@
 
 Pure: `generate(accounts, seed, as_of, rules)` returns the tables as lists of row dicts (the JSON
 book's shape), built on first look or a few accounts at a time (`DemoBook.chunks`);
-`csdesk.store.demo_writer` puts them in a book through the importer, so the demo is validated
+`csdesk.store.demo.write` puts them in a book through the importer, so the demo is validated
 like any import. Everything comes from one `random.Random(seed)` and every date is
 relative to `as_of`, so the same seed and day give the same book.
 

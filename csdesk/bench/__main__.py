@@ -94,7 +94,7 @@ def _tui_timings(db: Path) -> dict[str, float]:
     """Time to the first useful screen and from a filter keystroke to the updated list, in a
     new process timed from the moment it is spawned (Python's start and imports included)."""
     started = time.time()
-    _, _, out = _run([sys.executable, "-m", "csdesk.tui.bench_probe", str(db), AS_OF,
+    _, _, out = _run([sys.executable, "-m", "csdesk.bench.workbench_probe", str(db), AS_OF,
                       repr(started)])
     return json.loads(out.strip().splitlines()[-1])
 
@@ -117,8 +117,8 @@ def _daily_book(book: Path, daily: Path, days: int) -> int:
     import sqlite3
 
     from csdesk.core.config import Config
-    from csdesk.service import Desk
-    from csdesk.store.demo_writer import backfill_snapshots
+    from csdesk.desk.desk import Desk
+    from csdesk.store.demo.write import backfill_snapshots
     from csdesk.store.schema import open_book
 
     desk = Desk(open_book(daily), Config(), dt.date.fromisoformat(AS_OF))  # private, as books are
@@ -149,7 +149,7 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
     baseline = results["baseline_raw_read"]["seconds"]
 
     # Full import of the book's CSV export into an empty book.
-    from csdesk.store.csv_export import export_csv
+    from csdesk.store.exporting.csv_tables import export_csv
     from csdesk.store.schema import open_book
 
     csv_dir = workdir / f"csv-{accounts}"
@@ -195,7 +195,7 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
 
     # score and today as the day's first run (the one that writes every snapshot), and score
     # run again the same day (it writes only the snapshots that changed: none here). As
-    # `csdesk` runs them, on as many processes as it takes (`csdesk.shards`), and on one.
+    # `csdesk` runs them, on as many processes as it takes (`csdesk.desk.parallel`), and on one.
     one = env | {"CSDESK_WORKERS": "1"}
     for name, args, first, env_ in [
         ("score", ["score", "--json"], True, env),
@@ -221,7 +221,7 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
                 stale.unlink()
             # In a process of its own: a child forked from a big bench process would count
             # the bench's memory in its own peak.
-            _run([sys.executable, "-c", "import sys, pathlib; from csdesk.bench import "
+            _run([sys.executable, "-c", "import sys, pathlib; from csdesk.bench.__main__ import "
                   "_daily_book; _daily_book(*map(pathlib.Path, sys.argv[1:3]), 168)",
                   str(book), str(daily_book)])
         db = open_book(daily_book)
@@ -265,7 +265,7 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
         results["tui"] = {"error": f"not measured: {str(exc).splitlines()[-1][:100]}"}
 
     peak = max(r.get("peak_rss_mb", 0) for r in results.values())
-    from csdesk.settings import workers
+    from csdesk.desk.settings import workers
 
     return {"accounts": accounts, "as_of": AS_OF, "workers": workers()[0], "results": results,
             "peak_rss_mb": peak, "verdicts": _verdicts(results, peak)}

@@ -10,7 +10,7 @@ from csdesk.core.metrics import REVIEW_KINDS, Metrics
 from csdesk.core.metrics import portfolio_metrics as compute_metrics
 from csdesk.core.models import Assessment
 from csdesk.core.qbr import render_qbr
-from csdesk.service import Desk
+from csdesk.desk.desk import Desk
 from csdesk.store import queries
 
 

@@ -17,8 +17,8 @@ import sqlite_utils
 
 from csdesk.core.config import Rules
 from csdesk.core.models import AccountData, AccountStatus, ContactStatus, Outcome, Snapshot
-from csdesk.demo import DemoBook
-from csdesk.store.importer import (TABLES, ImportPlan, TableChange, plan_import, rows_source,
+from csdesk.store.demo.generate import DemoBook
+from csdesk.store.importing import (TABLES, ImportPlan, TableChange, plan_import, rows_source,
                                     write_rows)
 from csdesk.store.schema import is_empty
 from csdesk.store.writes import transaction, write_snapshots

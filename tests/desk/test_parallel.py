@@ -1,4 +1,4 @@
-"""A whole-book run split over processes (`csdesk.shards`): the slices, the forked children,
+"""A whole-book run split over processes (`csdesk.desk.parallel`): the slices, the forked children,
 their failures; and on real `csdesk` processes, a book scored by several processes ends with
 the same output and the same rows stored as one process."""
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csdesk import shards
+from csdesk.desk import parallel as shards
 from csdesk.store.schema import open_book
 
 AS_OF = "2026-11-23"
@@ -207,8 +207,8 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, demo, early):
     import threading
 
     from csdesk.core.config import Config
-    from csdesk.service import Desk
-    from csdesk.tui.data import Workbench
+    from csdesk.desk.desk import Desk
+    from csdesk.tui.book_view import Workbench
 
     views = {}
     for workers in (1, 3):
@@ -246,7 +246,7 @@ def test_a_commit_while_the_slices_read_is_read_by_every_slice(demo, monkeypatch
     import threading
 
     from csdesk.core.config import Config
-    from csdesk.service import Desk
+    from csdesk.desk.desk import Desk
 
     book = demo
     desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
@@ -283,7 +283,7 @@ def test_slices_started_early_and_never_used_are_stopped(demo, no_process_left):
     import datetime as dt
 
     from csdesk.core.config import Config
-    from csdesk.service import Desk
+    from csdesk.desk.desk import Desk
 
     desk = Desk(open_book(demo), Config(), dt.date.fromisoformat(AS_OF))
     desk.workers, desk.min_slice = 3, 1
