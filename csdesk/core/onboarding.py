@@ -34,9 +34,10 @@ def milestone_window(milestone: Milestone, rules: Rules) -> tuple[int, int]:
 
 
 def is_onboarding_age(account: Account, as_of: dt.date, rules: Rules) -> bool:
-    """Milestones are created when the contract started within the last 90 days (or has yet
-    to start); an older account is past onboarding."""
-    return (as_of - account.contract_start).days < rules.onboarding.length_days
+    """Milestones are created when the contract started at most 90 days before as_of, day 90
+    included so M4's due day is never skipped (§13), or has yet to start; an older account is
+    past onboarding."""
+    return (as_of - account.contract_start).days <= rules.onboarding.length_days
 
 
 def new_milestones(account: Account, as_of: dt.date, rules: Rules) -> list[MilestoneRecord]:

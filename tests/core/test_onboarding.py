@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from csdesk.core.models import Milestone, MilestoneItem, MilestoneRecord
 from csdesk.core.onboarding import (
     CHECKLISTS,
@@ -41,8 +43,18 @@ def test_new_milestones_due_at_the_end_of_each_window():
     assert [(r.milestone, r.due) for r in records(acct)] == [
         (Milestone.M1, START + dt.timedelta(days=7)), (Milestone.M2, START + dt.timedelta(days=30)),
         (Milestone.M3, START + dt.timedelta(days=60)), (Milestone.M4, START + dt.timedelta(days=90))]
-    assert new_milestones(account(contract_start=ago(90)), AS_OF, RULES) == []  # past onboarding
-    assert len(new_milestones(account(contract_start=ago(89)), AS_OF, RULES)) == 4
+
+
+@pytest.mark.parametrize("started_ago, created", [
+    (89, True),
+    (90, True),    # day 90 included: M4 falls due today, it is not skipped (§13)
+    (91, False),   # past onboarding
+])
+def test_milestones_created_up_to_day_90_of_the_contract(started_ago, created):
+    made = new_milestones(account(contract_start=ago(started_ago)), AS_OF, RULES)
+    assert len(made) == (4 if created else 0)
+    if created and started_ago == 90:
+        assert made[-1].due == AS_OF  # M4's due day
 
 
 def test_milestone_done_when_all_items_done_on_the_last_items_date():
