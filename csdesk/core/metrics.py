@@ -79,7 +79,9 @@ def retention(accounts: Iterable[Account], renewals: Iterable[Renewal], start: d
     (its `previous_arr`, the first outcome on or after start), where "ARR now" would carry later
     changes back. Expansion, contraction and churned ARR are the differences the period's
     outcomes record (new - previous for an expansion, previous - new for a contraction, previous
-    for churn).
+    for churn). An outcome without `previous_arr` (an import may leave it empty) had the ARR
+    before it: the ARR at start for the first, the new ARR of the one before for the next
+    (§13), so a churn is never counted as retained.
     """
     ordered = sorted(renewals, key=lambda r: r.date)
     by_account: dict[str, list[Renewal]] = {}
@@ -104,11 +106,14 @@ def retention(accounts: Iterable[Account], renewals: Iterable[Renewal], start: d
     for account in at_start:
         outcomes = by_account.get(account.account_id, [])
         first = first_since_start.get(account.account_id)
-        arr_start += (first.previous_arr if first and first.previous_arr is not None
-                      else account.arr)
+        account_start = (first.previous_arr if first and first.previous_arr is not None
+                         else account.arr)
+        arr_start += account_start
+        arr = account_start  # §13: an outcome without previous_arr had the ARR before it
         for r in outcomes:
-            prev = r.previous_arr or 0.0
+            prev = r.previous_arr if r.previous_arr is not None else arr
             new = r.new_arr if r.new_arr is not None else prev
+            arr = 0.0 if r.outcome == Outcome.churned else new
             if r.outcome == Outcome.churned:
                 churned += prev
                 churned_accounts += 1

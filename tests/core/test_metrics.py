@@ -190,3 +190,22 @@ def test_band_distribution_and_median_time_to_first_value():
     # median of 20, 25, 31, 40 = 28; accounts without M2 done do not count
     assert median_time_to_first_value(timed + [unknown]) == 28.0
     assert median_time_to_first_value([unknown]) is None
+
+
+@pytest.mark.parametrize("kind, prev, new, churned, contraction, expansion", [
+    ("churned", 20_000, 0, 20_000, 0, 0),         # previous_arr recorded
+    ("churned", None, None, 20_000, 0, 0),        # none: churned ARR is the ARR at start (§13)
+    ("contracted", None, 15_000, 0, 5_000, 0),    # the same fallback for the ARR before
+    ("expanded", None, 25_000, 0, 0, 5_000),
+])
+def test_an_outcome_without_previous_arr_uses_the_arr_at_start(kind, prev, new, churned,
+                                                                contraction, expansion):
+    # half the book churns: GRR must say so even when the import left previous_arr empty
+    accounts = [acct("X", 20_000, status="churned" if kind == "churned" else "active"),
+                acct("S", 20_000)]
+    renewals = [outcome("X", dt.date(2026, 7, 1), kind, prev, new)]
+    r = retention(accounts, renewals, START, END)
+    assert r["arr_at_start"] == 40_000
+    assert (r["churned_arr"], r["contraction_arr"], r["expansion_arr"]) == (
+        churned, contraction, expansion)
+    assert r["grr"] == pytest.approx((40_000 - churned - contraction) / 40_000)
