@@ -73,9 +73,16 @@ def is_answered(level: AlertLevel, trigger: str, trigger_date: dt.date, data: Ac
     escalated = bool(logged_since(tps, trigger_date, as_of, _ESCALATION_KINDS))
     if level == AlertLevel.warning:
         return escalated
-    has_plan = any(p.trigger == trigger and p.trigger_date >= trigger_date
-                   for p in data.save_plans)
-    return escalated and has_plan
+    return escalated and any(p.trigger == trigger and p.trigger_date >= trigger_date
+                             and plan_is_written(p) for p in data.save_plans)
+
+
+def plan_is_written(plan: SavePlan) -> bool:
+    """§13: a save plan counts (answers its critical alert, and the red band's action) once
+    it has a root cause and at least one remediation action with an owner and a due date.
+    The plan created with the alert (`save_plan_for`) is a draft until the CSM writes it."""
+    return bool(plan.root_cause.strip()) and any(
+        a.owner.strip() and a.due is not None for a in plan.remediation_actions)
 
 
 def _first_unanswered(level: AlertLevel, trigger: str, dates: list[dt.date],
@@ -142,8 +149,9 @@ def critical_alerts(data: AccountData, health: HealthScore, as_of: dt.date,
         out.append(_alert(crit, "band_red", f"Health red (score {health.score}) since {red_since}",
                           red_since, as_of, rules))
     if active_champion(data) is None:
-        # Our choice: a departure counts for the same 90 days that cap the relationship (§2).
-        gone = departed_champions(data, as_of, rules.relationship.champion_departed_days)
+        # §13: a departure stays critical until answered or replaced, however old; the 90
+        # days of `relationship.champion_departed_days` limit only the relationship cap (§2).
+        gone = departed_champions(data, as_of, None)
         day = _first_unanswered(crit, "champion_departed", [c.departed_on for c in gone],
                                 data, as_of)
         if day is not None:
@@ -191,29 +199,43 @@ def _executives(data: AccountData) -> list[str]:
             and c.role in (Role.executive_sponsor, Role.economic_buyer, Role.executive)]
 
 
-def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules, *,
-                  health: HealthScore | None = None) -> SavePlan:
-    """The seed's save-plan template filled in from what the book knows (§4): root cause,
-    executive alignment, remediation actions with owners and dates, success criteria at
-    30/60/90 days, and a go/no-go checkpoint date. `health`: the account's score as of the
-    day, when the caller has it (else it is scored here)."""
-    start = alert.trigger_date
-    owner = data.account.owner or "CSM"
+def _weak_dimensions(data: AccountData, as_of: dt.date, rules: Rules,
+                     health: HealthScore | None) -> list[tuple[int, str]]:
+    """(score, name) of the dimensions below 50, weakest first."""
     if health is None:
         health = score_health(data, as_of, rules)
-    weak = sorted(((v, n) for n, v in (health.dimensions.items() if health else ())
+    return sorted(((v, n) for n, v in (health.dimensions.items() if health else ())
                    if v is not None and v < 50))
-    weak_text = ", ".join(f"{n} {v}" for v, n in weak) or "none below 50"
 
+
+def suggested_root_cause(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules, *,
+                         health: HealthScore | None = None) -> str:
+    """What the book says about the cause, for the CSM to start from when writing the plan's
+    root cause (the draft leaves it empty: §13, a plan counts once written)."""
+    weak = _weak_dimensions(data, as_of, rules, health)
+    weak_text = ", ".join(f"{n} {v}" for v, n in weak) or "none below 50"
     if alert.trigger == "champion_departed":
-        cause = f"{alert.title}. Weak dimensions: {weak_text}."
-    elif alert.trigger == "formal_complaint":
+        return f"{alert.title}. Weak dimensions: {weak_text}."
+    if alert.trigger == "formal_complaint":
         summaries = [t.summary for t in data.touchpoints
-                     if Flag.complaint in t.flags and t.date == start and t.summary]
-        cause = f"{alert.title}" + (f": {'; '.join(summaries)}" if summaries else "") + \
-            f". Weak dimensions: {weak_text}."
-    else:
-        cause = f"{alert.title}. What drove the score down: {weak_text}."
+                     if Flag.complaint in t.flags and t.date == alert.trigger_date
+                     and t.summary]
+        return (f"{alert.title}" + (f": {'; '.join(summaries)}" if summaries else "")
+                + f". Weak dimensions: {weak_text}.")
+    return f"{alert.title}. What drove the score down: {weak_text}."
+
+
+def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules, *,
+                  health: HealthScore | None = None) -> SavePlan:
+    """The draft save plan created with a critical alert: the seed's template (§4) filled in
+    from what the book knows (executive alignment, suggested remediation actions with owners
+    and dates, success criteria at 30/60/90 days, a go/no-go checkpoint date), the root cause
+    left for the CSM to write (`suggested_root_cause` offers a start): until then the plan is
+    a draft and does not answer the alert (§13, `plan_is_written`). `health`: the account's
+    score as of the day, when the caller has it (else it is scored here)."""
+    start = alert.trigger_date
+    owner = data.account.owner or "CSM"
+    weak = _weak_dimensions(data, as_of, rules, health)
 
     execs = _executives(data)
     alignment = ("Is there internal will to stay? Confirm with " + ", ".join(execs) if execs
@@ -239,7 +261,7 @@ def save_plan_for(alert: Alert, data: AccountData, as_of: dt.date, rules: Rules,
     green, yellow = rules.bands.green, rules.bands.yellow
     return SavePlan(
         account_id=data.account.account_id, trigger=alert.trigger, trigger_date=start,
-        root_cause=cause, executive_alignment=alignment, remediation_actions=tuple(actions),
+        root_cause="", executive_alignment=alignment, remediation_actions=tuple(actions),
         success_criteria_30=(f"Executive sponsor engaged; touchpoints every {cadence} days "
                              "kept; no dimension at 0"),
         success_criteria_60=f"Health yellow or better (score ≥ {yellow})",

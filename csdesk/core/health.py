@@ -209,9 +209,13 @@ def active_champion(data: AccountData) -> Contact | None:
     return None
 
 
-def departed_champions(data: AccountData, as_of: dt.date, days: int) -> list[Contact]:
-    """Champions who departed in the last `days` days (a departure without a date is too old to
-    say: our choice, §2 is silent)."""
+def departed_champions(data: AccountData, as_of: dt.date, days: int | None) -> list[Contact]:
+    """Champions who departed in the last `days` days, or (None) on any day up to as_of (a
+    departure without a date is too old to say: our choice, §2 is silent)."""
+    if days is None:
+        return [c for c in data.contacts if c.role == Role.champion
+                and c.status == ContactStatus.departed and c.departed_on is not None
+                and c.departed_on <= as_of]
     return [c for c in data.contacts if c.role == Role.champion
             and c.status == ContactStatus.departed and within_last(c.departed_on, as_of, days)]
 

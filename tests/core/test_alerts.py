@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from csdesk.core.actions import band_action
-from csdesk.core.alerts import active_alerts, save_plan_for
-from csdesk.core.models import AlertLevel, HealthScore, SavePlan
+from csdesk.core.alerts import active_alerts, plan_is_written, save_plan_for, suggested_root_cause
+from csdesk.core.models import AlertLevel, HealthScore, RemediationAction, SavePlan
 from tests.core.books import AS_OF, RULES, ago, book, contact, daily, snap, touch
 
 WEIGHTS = {"usage": 35, "engagement": 25, "outcomes": 20, "support": 10, "relationship": 10}
@@ -18,6 +18,13 @@ def health(band: str, score: int | None = None, **dims) -> HealthScore:
     base = {"usage": 70, "engagement": 70, "outcomes": 70, "support": 70, "relationship": 70}
     return HealthScore(score=score, band=band, coverage=1.0, dimensions=base | dims,
                        weights=WEIGHTS)
+
+
+def written(**kw) -> SavePlan:
+    """A save plan the CSM has written: a root cause and one action with owner and due."""
+    action = RemediationAction(action="Exec call", owner="Dana", due=kw["trigger_date"])
+    return SavePlan(**({"account_id": "A1", "root_cause": "Lost the champion's budget",
+                        "remediation_actions": (action,)} | kw))
 
 
 def triggers(data, h, as_of=AS_OF):
@@ -137,7 +144,7 @@ def test_critical_when_red_due_48_hours_after_the_band_went_red():
 
 def test_red_cleared_only_by_escalation_plus_save_plan():
     history = daily("red", 3, 1)
-    plan = SavePlan(account_id="A1", trigger="band_red", trigger_date=ago(3))
+    plan = written(trigger="band_red", trigger_date=ago(3))
     esc = (touch(2, kind="executive"),)
     assert triggers(book(history=history, touchpoints=esc), health("red")) != []
     assert triggers(book(history=history, save_plans=(plan,)), health("red")) != []
@@ -160,7 +167,7 @@ def test_open_formal_complaint_is_critical_until_answered():
     complaint = touch(1, kind="call", flags=["complaint"], summary="billing error")
     assert triggers(book(touchpoints=(complaint,)), health("green")) == [
         (AlertLevel.critical, "formal_complaint", ago(1), AS_OF + dt.timedelta(days=1), False)]
-    plan = SavePlan(account_id="A1", trigger="formal_complaint", trigger_date=ago(1))
+    plan = written(trigger="formal_complaint", trigger_date=ago(1))
     answered = book(touchpoints=(complaint, touch(0, kind="escalation")), save_plans=(plan,))
     assert triggers(answered, health("green")) == []
 
@@ -188,7 +195,8 @@ def test_save_plan_fills_the_seed_template():
                if a.trigger == "band_red"]
     plan = save_plan_for(alert, data, AS_OF, RULES)
     assert plan.trigger == "band_red" and plan.trigger_date == ago(3)
-    assert "usage 0" in plan.root_cause             # 5 of 100 seats: the weakest dimension
+    assert plan.root_cause == ""  # the CSM writes it: a draft until then (§13)
+    assert "usage 0" in suggested_root_cause(alert, data, AS_OF, RULES)  # 5 of 100 seats
     assert "Eve" in plan.executive_alignment
     assert plan.remediation_actions, "remediation actions with owners and dates"
     for action in plan.remediation_actions:
@@ -201,3 +209,63 @@ def test_save_plan_fills_the_seed_template():
 
     assert save_plan_for(alert, data, AS_OF, RULES,
                          health=score_health(data, AS_OF, RULES)) == plan
+
+
+# --- §13: a critical alert does not expire unanswered; a save plan counts once written -------
+
+@pytest.mark.parametrize("departed_ago", [4, 89, 90, 91, 150, 400])
+def test_champion_departed_stays_critical_until_answered_or_replaced(departed_ago):
+    gone = contact("Ann", "champion", status="departed", departed_ago=departed_ago)
+    [alert] = active_alerts(book(contacts=(gone,)), health("green"), AS_OF, RULES)
+    assert (alert.trigger, alert.trigger_date) == ("champion_departed", ago(departed_ago))
+    assert alert.overdue is (departed_ago > 2)
+    answered = book(contacts=(gone,), touchpoints=(touch(departed_ago - 1, kind="executive"),),
+                    save_plans=(written(trigger="champion_departed",
+                                        trigger_date=ago(departed_ago)),))
+    assert active_alerts(answered, health("green"), AS_OF, RULES) == ()
+    replaced = book(contacts=(gone, contact("Cy", "champion")))
+    assert active_alerts(replaced, health("green"), AS_OF, RULES) == ()
+
+
+def test_the_relationship_cap_still_ends_after_90_days():
+    from csdesk.core.health import relationship_score
+
+    for days, capped in ((90, True), (91, False)):
+        gone = contact("Ann", "champion", status="departed", departed_ago=days)
+        data = book(contacts=(gone, contact("Bo", "executive_sponsor")))
+        assert (relationship_score(data, AS_OF, RULES) == 20) is capped
+
+
+def _action(owner="Dana", due=ago(1)):
+    return RemediationAction(action="Exec call", owner=owner, due=due)
+
+
+@pytest.mark.parametrize("root_cause, actions, is_written", [
+    ("", (), False),                                   # the draft made with the alert
+    ("", (_action(),), False),                         # actions but no root cause
+    ("Budget cut", (), False),                         # a root cause but no action
+    ("   ", (_action(),), False),                      # blank is not written
+    ("Budget cut", (_action(owner=""),), False),       # an action with no owner
+    ("Budget cut", (_action(owner=" "),), False),
+    ("Budget cut", (_action(owner=""), _action()), True),  # one owned action is enough
+    ("Budget cut", (_action(),), True),
+])
+def test_plan_is_written(root_cause, actions, is_written):
+    plan = SavePlan(account_id="A1", trigger="band_red", trigger_date=ago(3),
+                    root_cause=root_cause, remediation_actions=actions)
+    assert plan_is_written(plan) is is_written
+
+
+def test_the_automatic_draft_does_not_answer_a_critical_alert():
+    # one executive call and the plan created with the alert: still critical (§13)
+    data = book(history=daily("red", 3, 1), touchpoints=(touch(2, kind="executive"),),
+                contacts=(contact("Eve", "executive_sponsor"),))
+    [alert] = active_alerts(data, health("red"), AS_OF, RULES)
+    draft = save_plan_for(alert, data, AS_OF, RULES)
+    assert not plan_is_written(draft)
+    still = data.model_copy(update={"save_plans": (draft,)})
+    assert [a.trigger for a in active_alerts(still, health("red"), AS_OF, RULES)] == ["band_red"]
+    done = draft.model_copy(update={"root_cause": "Sponsor left; budget moved to a rival tool"})
+    assert plan_is_written(done)
+    answered = data.model_copy(update={"save_plans": (done,)})
+    assert active_alerts(answered, health("red"), AS_OF, RULES) == ()
