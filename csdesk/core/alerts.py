@@ -27,7 +27,7 @@ from csdesk.core.models import (
 )
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
 from csdesk.core.timeline import band_before_run, dimension_zero_since, run_start
-from csdesk.core.touchpoints import logged_since
+from csdesk.core.touchpoints import AUTOMATED, logged_since
 
 _new_alert = trusted(Alert)
 
@@ -62,14 +62,16 @@ def is_answered(level: AlertLevel, trigger: str, trigger_date: dt.date, data: Ac
                 as_of: dt.date) -> bool:
     """Has the response this alert asks for been logged on or after its trigger date?
 
-    watch: a check-in, or any completed touchpoint. warning (our choice, §4 names no record):
+    watch: a check-in, or any completed touchpoint but an automated one (§13: no alert is
+    answered by a `tech_touch`). warning (our choice, §4 names no record):
     an escalation or executive touchpoint. critical: an escalation or executive touchpoint
     plus a save plan for this trigger.
     """
     tps = data.touchpoints
     if level == AlertLevel.watch:
         return bool(logged_since(tps, trigger_date, as_of, [TouchpointKind.check_in])
-                    or logged_since(tps, trigger_date, as_of, completed_only=True))
+                    or logged_since(tps, trigger_date, as_of, completed_only=True,
+                                    skip=AUTOMATED))
     escalated = bool(logged_since(tps, trigger_date, as_of, _ESCALATION_KINDS))
     if level == AlertLevel.warning:
         return escalated

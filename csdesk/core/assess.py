@@ -15,7 +15,7 @@ from csdesk.core.onboarding import milestone_statuses, time_to_first_value_days
 from csdesk.core.phase import lifecycle_phase, reference_candidate
 from csdesk.core.renewals import days_to_renewal, renewal_window_opens
 from csdesk.core.signals import churn_signals, renewal_touchpoint_logged, unanswered_detractors
-from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.tiers import not_engagement_kinds, tier_for, touchpoint_cadence_days
 from csdesk.core.touchpoints import last_completed
 
 _assessment = trusted(Assessment)
@@ -66,9 +66,11 @@ def touchpoints_read_from(rules: Rules, as_of: dt.date) -> Callable[[Account], d
 
 
 def next_touchpoint_due(data: AccountData, as_of: dt.date, rules: Rules) -> dt.date:
-    """The last completed touchpoint (else the contract start) plus the tier cadence (§1)."""
-    cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)
-    last = last_completed(data.touchpoints, as_of)
+    """The last completed touchpoint (else the contract start) plus the tier cadence (§1);
+    a `tech_touch` counts for smb only (§13)."""
+    tier = tier_for(data.account.arr, rules)
+    cadence = touchpoint_cadence_days(tier, rules)
+    last = last_completed(data.touchpoints, as_of, not_engagement_kinds(tier, rules))
     return (last.date if last else data.account.contract_start) + dt.timedelta(days=cadence)
 
 

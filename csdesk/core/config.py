@@ -7,7 +7,7 @@ Reading the file is I/O and lives in `csdesk.settings`; this module only validat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -80,6 +80,9 @@ class Engagement(_Section):
     steps: tuple[tuple[int, int], ...] = ((1, 100), (2, 60), (3, 30))
     floor_points: int = 0
     consecutive_missed: int = Field(2, ge=1)  # seed: two consecutive missed touchpoints -> 0
+    # §1/§13: the tiers where an automated `tech_touch` counts as engagement (cadence, last
+    # contact); elsewhere only human touchpoints do. No alert or detractor is answered by one.
+    tech_touch_tiers: tuple[Literal["enterprise", "mid_market", "smb"], ...] = ("smb",)
 
 
 class Outcomes(_Section):

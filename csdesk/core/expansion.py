@@ -8,6 +8,7 @@ from csdesk.core.config import Rules
 from csdesk.core.health import active_champion
 from csdesk.core.models import AccountData, Band, ExpansionGates, GoalStatus, HealthScore, trusted
 from csdesk.core.renewals import days_to_renewal
+from csdesk.core.tiers import not_engagement_kinds, tier_for
 from csdesk.core.timeline import band_held_for
 from csdesk.core.touchpoints import logged_since
 
@@ -34,9 +35,12 @@ def goal_with_roi(data: AccountData) -> bool:
 
 
 def champion_engaged(data: AccountData, as_of: dt.date, rules: Rules) -> bool:
+    """An active champion and a completed touchpoint in the last 30 days; a `tech_touch`
+    counts for smb only, as it does for engagement (§13)."""
     since = as_of - dt.timedelta(days=rules.expansion.touchpoint_days)
+    skip = not_engagement_kinds(tier_for(data.account.arr, rules), rules)
     return active_champion(data) is not None and bool(
-        logged_since(data.touchpoints, since, as_of, completed_only=True))
+        logged_since(data.touchpoints, since, as_of, completed_only=True, skip=skip))
 
 
 def renewal_not_within(data: AccountData, as_of: dt.date, rules: Rules) -> bool:

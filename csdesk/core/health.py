@@ -22,7 +22,7 @@ from csdesk.core.models import (
     Usage,
     trusted,
 )
-from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.tiers import not_engagement_kinds, tier_for, touchpoint_cadence_days
 from csdesk.core.timeline import latest, within_last
 from csdesk.core.touchpoints import last_completed, recent_missed_in_a_row
 
@@ -124,10 +124,12 @@ def usage_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
 def engagement_score(data: AccountData, as_of: dt.date, rules: Rules) -> int | None:
     """Days since the last completed touchpoint against the tier cadence C (§2)."""
     e = rules.engagement
-    if recent_missed_in_a_row(data.touchpoints, as_of, e.consecutive_missed):
+    tier = tier_for(data.account.arr, rules)
+    skip = not_engagement_kinds(tier, rules)  # §13: tech_touch counts for smb only
+    if recent_missed_in_a_row(data.touchpoints, as_of, e.consecutive_missed, skip):
         return e.floor_points  # seed: two consecutive missed touchpoints
-    cadence = touchpoint_cadence_days(tier_for(data.account.arr, rules), rules)
-    last = last_completed(data.touchpoints, as_of)
+    cadence = touchpoint_cadence_days(tier, rules)
+    last = last_completed(data.touchpoints, as_of, skip)
     if last is None:
         return e.floor_points if (as_of - data.account.contract_start).days > cadence else None
     since = (as_of - last.date).days

@@ -28,7 +28,7 @@ from csdesk.core.models import (
 )
 from csdesk.core.renewals import days_to_renewal, renewal_window_opens
 from csdesk.core.timeline import within_last
-from csdesk.core.touchpoints import logged_since, recent_missed_in_a_row
+from csdesk.core.touchpoints import AUTOMATED, logged_since, recent_missed_in_a_row
 
 _churn_signals = trusted(ChurnSignals)
 
@@ -164,4 +164,5 @@ def unanswered_detractors(data: AccountData, as_of: dt.date, rules: Rules) -> li
     """Detractor responses of the last 30 days (our choice) not yet followed up by a completed
     touchpoint on or after the response."""
     return [n for n in detractors(data, as_of, rules.signals.detractor_followup_window_days)
-            if not logged_since(data.touchpoints, n.date, as_of, completed_only=True)]
+            if not logged_since(data.touchpoints, n.date, as_of, completed_only=True,
+                                skip=AUTOMATED)]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from csdesk.core.config import Rules
-from csdesk.core.models import Tier
+from csdesk.core.models import Tier, TouchpointKind
+from csdesk.core.touchpoints import AUTOMATED
 
 
 def tier_for(arr: float, rules: Rules) -> Tier:
@@ -21,6 +22,15 @@ def touchpoint_cadence_days(tier: Tier, rules: Rules) -> int:
 
 
 _CADENCE = {tier: f"{tier.value}_cadence_days" for tier in Tier}  # by member or its text
+
+
+def not_engagement_kinds(tier: Tier, rules: Rules) -> frozenset[TouchpointKind]:
+    """Touchpoint kinds that do not count as engagement for the tier: `tech_touch` (automated)
+    counts for smb only (§1, §13; `engagement.tech_touch_tiers`)."""
+    return _NONE if Tier(tier).value in rules.engagement.tech_touch_tiers else AUTOMATED
+
+
+_NONE: frozenset[TouchpointKind] = frozenset()
 
 
 def review_cadence_days(tier: Tier, rules: Rules) -> int | None:

@@ -37,6 +37,7 @@ from csdesk.core.models import (
     Usage,
     trusted,
 )
+from csdesk.core.touchpoints import AUTOMATED
 
 _D = dt.date.fromisoformat
 
@@ -348,7 +349,7 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
     done, completed = set(), TouchpointStatus.completed
     for a, d, k, st, sm, fl in rows:
         touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl]))
-        if st == completed:
+        if st == completed and k not in AUTOMATED:  # §13: a tech_touch may not count
             done.add(a)
     if touchpoints_from is not None:
         # Older rows, all of them, of the accounts a rule reads further back: no completed
