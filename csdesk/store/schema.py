@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 APPLICATION_ID = 0x6373646B  # "csdk"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -227,11 +227,66 @@ CREATE TRIGGER IF NOT EXISTS score_snapshots_delete AFTER DELETE ON score_snapsh
 END;
 """
 
+# Version 3 (working the book, docs/workflow.md): who a touchpoint met and what it answered,
+# the reporting lines of the stakeholder map, the CSM's own tasks, snoozed items (kept, never
+# deleted), save-plan remediation actions and the plan's status, renewal forecast calls.
+WORK_TABLES = """
+ALTER TABLE touchpoints ADD COLUMN contacts TEXT NOT NULL DEFAULT '';
+ALTER TABLE touchpoints ADD COLUMN responds_to TEXT;
+ALTER TABLE contacts ADD COLUMN reports_to TEXT;
+ALTER TABLE contacts ADD COLUMN influence TEXT;
+ALTER TABLE save_plans ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+
+CREATE TABLE IF NOT EXISTS tasks (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    due TEXT,
+    created_on TEXT NOT NULL,
+    done_on TEXT,
+    source TEXT NOT NULL DEFAULT 'typed'
+);
+CREATE INDEX IF NOT EXISTS tasks_account ON tasks(account_id);
+
+CREATE TABLE IF NOT EXISTS snoozes (
+    id INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    until TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_on TEXT NOT NULL,
+    cleared_on TEXT
+);
+CREATE INDEX IF NOT EXISTS snoozes_item ON snoozes(item_id);
+CREATE INDEX IF NOT EXISTS snoozes_account ON snoozes(account_id);
+
+CREATE TABLE IF NOT EXISTS save_plan_actions (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES save_plans(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT,
+    done_on TEXT
+);
+CREATE INDEX IF NOT EXISTS save_plan_actions_plan ON save_plan_actions(plan_id);
+
+CREATE TABLE IF NOT EXISTS forecast_calls (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+    renewal_date TEXT NOT NULL,
+    call TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    made_on TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, renewal_date);
+"""
+
 # Migrations from version N to N+1, applied in order. Each is a SQL script run in one
 # transaction after a backup copy of the file has been taken.
 MIGRATIONS: dict[int, str] = {
     0: SCHEMA,
     1: SNAPSHOT_CHANGES,
+    2: WORK_TABLES,
 }
 
 

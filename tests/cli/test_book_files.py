@@ -70,7 +70,7 @@ def test_an_older_book_is_upgraded_once_saying_so_on_stderr(tmp_path, capsys):
     old.close()
     assert main(["--db", str(path), "--as-of", "2026-11-23", "today", "--json"]) == 0
     out, err = capsys.readouterr()
-    assert f"Upgrading {path} from schema version 1 to 2" in err
+    assert f"Upgrading {path} from schema version 1 to 3" in err
     assert out.startswith("{")  # stdout stays the JSON alone
     assert len(list(tmp_path.glob("book.db.v1-*.bak"))) == 1
     assert main(["--db", str(path), "--as-of", "2026-11-23", "today", "--json"]) == 0

@@ -112,7 +112,7 @@ def test_an_older_schema_is_migrated_after_a_private_backup(tmp_path):
     old.close()
 
     db = open_book(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 1
     db.conn.close()
     backups = list(tmp_path.glob("book.db.v1-*.bak"))
@@ -137,3 +137,30 @@ def test_a_locked_book_is_refused_with_a_clear_message(tmp_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_version_2_book_gains_the_work_tables_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "book.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for step in (0, 1):
+        for statement in schema._statements(schema.MIGRATIONS[step]):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date) "
+                 "VALUES ('a1', 'Acme', 1000, '2026-01-01', '2027-01-01')")
+    conn.execute("INSERT INTO contacts (account_id, name, email) VALUES ('a1', 'Ann', 'a@x.io')")
+    conn.execute("INSERT INTO touchpoints (account_id, date, kind) VALUES ('a1', '2026-11-02', 'call')")
+    conn.execute("INSERT INTO save_plans (account_id, trigger, trigger_date) "
+                 "VALUES ('a1', 'band_red', '2026-10-01')")
+    conn.close()
+
+    db = open_book(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("SELECT contacts, responds_to FROM touchpoints").fetchall() == [("", None)]
+    assert db.execute("SELECT reports_to, influence FROM contacts").fetchall() == [(None, None)]
+    assert db.execute("SELECT status FROM save_plans").fetchall() == [("open",)]
+    for table in ("tasks", "snoozes", "save_plan_actions", "forecast_calls"):
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    db.conn.close()
+    assert len(list(tmp_path.glob("book.db.v2-*.bak"))) == 1

@@ -134,7 +134,7 @@ def test_a_version_1_book_gets_its_changes_marked_when_migrated(tmp_path):
                       "WHERE changed AND +date < '2026-11-23'").fetchall()
     assert "score_snapshots_changed" in str(plan)
     db.conn.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_a_same_day_rerun_writes_only_the_snapshots_that_differ(book):
