@@ -20,6 +20,7 @@ from csdesk.core.models import (
     Phase,
     trusted,
 )
+from csdesk.core.qbr import business_days_after
 from csdesk.core.renewals import in_renewal_window
 
 _brief_item = trusted(BriefItem)
@@ -86,9 +87,11 @@ def expansion_items(a: Assessment) -> list[BriefItem]:
 
 
 def detractor_items(a: Assessment, as_of: dt.date, rules: Rules) -> list[BriefItem]:
+    """§13: each detractor not yet followed up, due 5 business days after the response (a
+    weekend response counts from the Friday before: due the next Friday)."""
     out = []
     for n in a.unanswered_detractors:
-        due = n.date + dt.timedelta(days=rules.signals.detractor_followup_due_days)
+        due = business_days_after(n.date, rules.signals.detractor_followup_business_days)
         who = f" from {n.contact}" if n.contact else ""
         out.append(_item(a, ItemKind.nps_detractor, AlertLevel.warning,
                          f"NPS detractor ({n.score}){who} on {n.date}",

@@ -147,11 +147,14 @@ class Signals(_Section):
     login_drop_weeks: int = 2  # for >= 2 consecutive weeks (seed)
     spike_csat_below: float = 3.0
     # Our choices where §5 is silent: how far back departures, customer asks (flags) and NPS
-    # detractors count as signals, and how long a detractor waits for a follow-up.
+    # detractors count as signals.
     departure_days: int = Field(90, ge=1)
     lagging_days: int = Field(90, ge=1)
-    detractor_followup_window_days: int = Field(30, ge=1)
-    detractor_followup_due_days: int = Field(7, ge=0)
+    # §13 (seed: close the loop on every detractor within 5 business days): detractors of the
+    # last 180 days (the relationship score's NPS window) wait for a follow-up, each due
+    # 5 business days (Mon-Fri) after the response.
+    detractor_followup_window_days: int = Field(180, ge=1)
+    detractor_followup_business_days: int = Field(5, ge=0)
 
 
 class Expansion(_Section):

@@ -161,8 +161,8 @@ def churn_signals(data: AccountData, as_of: dt.date, rules: Rules) -> ChurnSigna
 
 
 def unanswered_detractors(data: AccountData, as_of: dt.date, rules: Rules) -> list[Nps]:
-    """Detractor responses of the last 30 days (our choice) not yet followed up by a completed
-    touchpoint on or after the response."""
+    """Detractor responses of the last 180 days (§13: every detractor the relationship score
+    reads) not yet followed up by a completed human touchpoint on or after the response."""
     return [n for n in detractors(data, as_of, rules.signals.detractor_followup_window_days)
             if not logged_since(data.touchpoints, n.date, as_of, completed_only=True,
                                 skip=AUTOMATED)]

@@ -106,7 +106,7 @@ def test_logged_expansion_flags():
 
 
 def test_unanswered_detractors_need_a_completed_touchpoint_after():
-    responses = (nps(10, 3), nps(40, 2))   # the second is outside the 30-day follow-up window
+    responses = (nps(10, 3), nps(181, 2))  # the second is outside the 180-day window (§13)
     assert [n.score for n in unanswered_detractors(book(nps=responses), AS_OF, RULES)] == [3]
     followed = book(nps=responses, touchpoints=(touch(9),))
     assert unanswered_detractors(followed, AS_OF, RULES) == []
