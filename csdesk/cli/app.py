@@ -33,7 +33,10 @@ class Context:
     def book_path(self):
         from csdesk.desk import settings
 
-        return settings.book_path(self.args.db)
+        try:
+            return settings.book_path(self.args.db)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
 
     @property
     def as_of(self):

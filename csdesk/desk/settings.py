@@ -17,10 +17,17 @@ from csdesk.core.config import Config, ConfigError, parse_config
 
 
 def book_path(cli_db: str | None = None) -> Path:
-    if cli_db:
-        return Path(cli_db).expanduser()
-    if os.environ.get("CSDESK_DB"):
-        return Path(os.environ["CSDESK_DB"]).expanduser()
+    """The book's file: `--db`, else $CSDESK_DB, else the user data folder. Raises ValueError
+    for an empty path or `:memory:` (a book that would keep nothing), rather than quietly
+    using another book."""
+    for source, value in (("--db", cli_db), ("CSDESK_DB", os.environ.get("CSDESK_DB"))):
+        if value is None:
+            continue
+        if not value.strip():
+            raise ValueError(f"{source} is empty; name the book's file")
+        if value.strip() == ":memory:" or value.startswith("file:"):
+            raise ValueError(f"{source}: {value!r} is not a file; csdesk keeps the book in a file")
+        return Path(value).expanduser()
     return Path(platformdirs.user_data_dir("csdesk")) / "book.db"
 
 
@@ -51,11 +58,20 @@ def load_config(cli_config: str | None = None) -> Config:
         raise ConfigError(exc.key, f"{exc.reason} (in {path})") from None
 
 
+# The days csdesk works in: a book's dates and the rules' windows stay far from the ends of
+# Python's calendar (date.max minus a year's window overflows).
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
 def parse_iso_day(text: str, what: str = "--as-of") -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{what}: {text!r} is outside {FIRST_DAY.year}–{LAST_DAY.year}")
+    return day
 
 
 def today(cli_as_of: str | None = None) -> dt.date:
@@ -68,14 +84,18 @@ def today(cli_as_of: str | None = None) -> dt.date:
 
 def workers() -> tuple[int, int]:
     """How many processes a command's whole-book run may use, and the fewest accounts each
-    takes (`csdesk.desk.parallel`). CSDESK_WORKERS: a number of processes, or `auto` (the default):
+    takes (`csdesk.desk.parallel`). CSDESK_WORKERS: a number of processes (at most the cores this
+    process may run on), or `auto` (the default):
     up to 4 of the cores this process may run on, for books of 2,000 accounts and up (below
     that a second process saves less than it costs). Raises ValueError."""
     text = os.environ.get("CSDESK_WORKERS", "auto").strip()
     if text == "auto":
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
-        return min(cores, 4), 1_000
+        return min(_cores(), 4), 1_000
     if not text.isdigit() or int(text) < 1:
         raise ValueError(f"CSDESK_WORKERS: {text!r} is not a number of processes (or auto)")
-    return int(text), 1
+    return min(int(text), _cores()), 1
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)

@@ -37,6 +37,8 @@ from csdesk.core.models import (
     Usage,
     trusted,
 )
+from csdesk.core.text import printable
+from csdesk.core.timeline import current_runs_start
 from csdesk.core.touchpoints import AUTOMATED
 
 _D = dt.date.fromisoformat
@@ -146,15 +148,16 @@ def load_book(
     *,
     account_ids: list[str] | None = None,
     usage_days: int = 120,
-    history_days: int = 120,
+    history_days: int | None = None,
     latest_usage_days: int | None = None,
     history_runs: tuple[int, int] | None = None,
-    touchpoints_from: Callable[[Account], dt.date] | None = None,
+    touchpoints_from: Callable[[Account, list[Contact], list[Nps]], dt.date] | None = None,
 ) -> list[AccountData]:
     """Every account (or those named) with the rows the rules need as of `as_of`.
 
-    Usage and snapshot history are read for a window (`usage_days`, `history_days`) because no
-    rule looks further back; everything else is read whole, up to `as_of`. With
+    Usage is read for a window (`usage_days`) because no rule looks further back; the score
+    history whole (§13: a run that began long ago is read from its first day), or for
+    `history_days` when given; everything else is read whole, up to `as_of`. With
     `latest_usage_days` (see `csdesk.core.assess.latest_usage_days`), an account past
     onboarding (no milestone records) gets only its latest usage row of that many days: all
     a whole-book run reads of its usage (only the onboarding checklist reads more, and the
@@ -170,13 +173,15 @@ def load_book(
     through all of them, and the conclusions are the same. A book scored daily for four months
     is read in about 7 rows an account instead of 120.
 
-    With `touchpoints_from` (see `csdesk.core.assess.touchpoints_read_from`: for an account,
-    the earliest day a rule reads its touchpoints by a window), the touchpoints kept are those
-    of the score-history window (an alert's trigger day is a day of that history, and the
-    touchpoints since it answer the alert) and, for an account whose window opens earlier or
-    that has no completed touchpoint in the history window, all its older ones too: the rules
-    read back from the newest to the last completed one (§2 engagement, §1 next touchpoint
-    due). A book logged for a year is read in about half its touchpoints.
+    With `touchpoints_from` (see `csdesk.core.assess.touchpoints_read_from`: for an account
+    and its contacts, the earliest day a rule reads its touchpoints by a window), the
+    touchpoints kept are those of the last 120 days and, for an account whose window opens
+    earlier, whose current run of the score history began earlier (an alert's trigger day is
+    the start of such a run, `csdesk.core.timeline.current_runs_start`, and the touchpoints
+    since it answer the alert), or that has no completed human touchpoint in those 120 days,
+    all its older ones too: the rules read back from the newest to the last completed one
+    (§2 engagement, §1 next touchpoint due). A book logged for a year is read in about half
+    its touchpoints.
 
     One query per table for the whole book, each row built straight into its model: the values
     are already valid (csdesk wrote them), so no validation runs.
@@ -208,9 +213,10 @@ def one_reading(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
-               usage_days: int, history_days: int, latest_usage_days: int | None,
+               usage_days: int, history_days: int | None, latest_usage_days: int | None,
                history_runs: tuple[int, int] | None = None,
-               touchpoints_from: Callable[[Account], dt.date] | None = None,
+               touchpoints_from: Callable[[Account, list[Contact], list[Nps]], dt.date]
+               | None = None,
                ) -> list[AccountData]:
     day = as_of.isoformat()
     where = where_a = ""
@@ -276,9 +282,6 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         _nps)
     tables["nps"] = _sorted_by(tables["nps"], "date")
 
-    tables["touchpoints"] = _touchpoints(q, as_of, accounts, days, where, touchpoints_from,
-                                         history_days)
-
     tables["goals"] = _grouped((
         (a, g, days[td] if td else None, st, roi) for a, g, td, st, roi in q(
             "SELECT account_id, goal, target_date, status, roi_note FROM goals "
@@ -305,7 +308,8 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
         db, f"SELECT * FROM save_plans WHERE trigger_date <= ?{where} ORDER BY trigger_date",
         [day, *params]))
 
-    history_from = (as_of - dt.timedelta(days=history_days)).isoformat()
+    history_from = ("" if history_days is None  # every ISO date sorts after ""
+                    else (as_of - dt.timedelta(days=history_days)).isoformat())
     parsed = _Dimensions()
     if history_runs is None:
         rows = q("SELECT account_id, date, score, band, coverage, dimensions FROM score_snapshots "
@@ -321,6 +325,9 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
              trend_from, trend_to, *params]))
     tables["history"] = _grouped(
         ((a, days[d], s, b, c, parsed[dims]) for a, d, s, b, c, dims in rows), _snapshot)
+    tables["touchpoints"] = _touchpoints(q, as_of, accounts, days, where, touchpoints_from,
+                                         tables["contacts"], tables["nps"],
+                                         tables["history"])
 
     # Each table's rows per account as a tuple, lined up with `accounts` (C-level loops).
     ids = [account.account_id for account in accounts]
@@ -331,8 +338,14 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
     return list(map(_account_data, accounts, *columns))
 
 
+# The touchpoints a narrow read (`touchpoints_from`) keeps of every account: those of the last
+# 120 days; older ones only for the accounts a rule reads further back (see `_touchpoints`).
+_TOUCHPOINT_DAYS = 120
+
+
 def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", where: str,
-                 touchpoints_from, history_days: int) -> dict[str, list]:
+                 touchpoints_from, contacts: dict[str, list], nps: dict[str, list],
+                 history: dict[str, list]) -> dict[str, list]:
     """Each account's touchpoints up to as_of, all or (`touchpoints_from`) those the rules
     read: see `load_book`."""
     day = as_of.isoformat()
@@ -342,7 +355,7 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
     if touchpoints_from is None:
         rows = q(f"{columns} WHERE date <= ?{where} ORDER BY id", day)
     else:
-        since = as_of - dt.timedelta(days=history_days)
+        since = as_of - dt.timedelta(days=_TOUCHPOINT_DAYS)
         # `+date`: in rowid order, not the date index's (twice as fast for half the table).
         rows = q(f"{columns} WHERE +date <= ? AND +date >= ?{where} ORDER BY id",
                  day, since.isoformat())
@@ -352,16 +365,31 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
         if st == completed and k not in AUTOMATED:  # §13: a tech_touch may not count
             done.add(a)
     if touchpoints_from is not None:
-        # Older rows, all of them, of the accounts a rule reads further back: no completed
-        # touchpoint since `since`, or a window that opened earlier (a renewal long due).
-        older = [a.account_id for a in accounts
-                 if a.account_id not in done or touchpoints_from(a) < since]
+        # Older rows of the accounts a rule reads further back: all of them without a
+        # completed human touchpoint since `since`; else those since the earliest day a rule
+        # reads by a window (a renewal long due, a detractor or a champion's departure long
+        # ago) or the start of a run of the score history (an alert triggered then is
+        # answered by what was logged since: §13).
+        older: dict[str, str] = {}
+        for a in accounts:
+            aid = a.account_id
+            if aid not in done:
+                older[aid] = ""  # every ISO date sorts after ""
+                continue
+            first = touchpoints_from(a, contacts.get(aid, ()), nps.get(aid, ()))
+            run_start = current_runs_start(history.get(aid, ()))
+            if run_start is not None:
+                first = min(first, run_start)
+            if first < since:
+                older[aid] = first.isoformat()
         if older:
             old: dict[str, list] = defaultdict(list)
             for a, d, k, st, sm, fl in q(
-                    f"{columns} WHERE date < ? AND account_id IN "
-                    f"(SELECT value FROM json_each(?)){where} ORDER BY id",
-                    since.isoformat(), json.dumps(older)):
+                    f"SELECT t.account_id, t.date, kind, status, summary, flags "
+                    f"FROM touchpoints t JOIN json_each(?) j "
+                    f"ON t.account_id = j.key AND t.date >= j.value "
+                    f"WHERE t.date < ?{where} ORDER BY t.id",
+                    json.dumps(older), since.isoformat()):
                 old[a].append(make(a, days[d], k, st, sm, flag_sets[fl]))
             for a, rows_before in old.items():  # each dated before every row read above
                 rows_before.extend(touchpoints.get(a, ()))
@@ -558,10 +586,13 @@ def resolve_account(db: sqlite_utils.Database, ref: str) -> Account:
     if len(rows) == 1:
         return account_from_row(rows[0])
     if not rows:
-        raise AccountNotFound(f"no account matches {ref!r} (by id, name or name prefix)")
-    names = ", ".join(f"{r['name']} ({r['account_id']})" for r in rows[:10])
+        raise AccountNotFound(f"no account matches '{printable(ref, single_line=True)}' "
+                              "(by id, name or name prefix)")
+    names = ", ".join(f"{printable(r['name'], single_line=True)} "
+                      f"({printable(r['account_id'], single_line=True)})" for r in rows[:10])
     more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
-    raise AccountNotFound(f"{ref!r} matches {len(rows)} accounts: {names}{more}")
+    raise AccountNotFound(f"'{printable(ref, single_line=True)}' matches {len(rows)} accounts: "
+                          f"{names}{more}")
 
 
 def load_nps(db: sqlite_utils.Database) -> list[Nps]:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from csdesk.cli.app import Context, UserError
 from csdesk.core.models import Touchpoint
+from csdesk.core.text import printable
 from csdesk.desk.settings import parse_iso_day
 from csdesk.store import writes
 
@@ -57,6 +58,12 @@ def cmd_import(ctx: Context) -> int:
 def cmd_export(ctx: Context) -> int:
     from csdesk.store.exporting.json_book import export_book
 
+    from csdesk.desk.files import OutputRefused, check_output
+
+    try:
+        check_output(ctx.args.path, ctx.book_path)
+    except OutputRefused as exc:
+        raise UserError(str(exc)) from None
     desk = ctx.desk(create=False)
     try:
         path, counts = export_book(desk.db, ctx.args.path)
@@ -85,7 +92,8 @@ def cmd_log(ctx: Context) -> int:
             for err in exc.errors())
         raise UserError(problems.replace("--flags", "--flag")) from None
     writes.log_touchpoint(desk.db, touchpoint)
-    print(f"Logged {touchpoint.status} {touchpoint.kind} with {account.name} on {day}.")
+    print(f"Logged {touchpoint.status} {touchpoint.kind} with "
+          f"{printable(account.name, single_line=True)} on {day}.")
     return 0
 
 
@@ -97,5 +105,5 @@ def cmd_note(ctx: Context) -> int:
     if not text.strip():
         raise UserError("the note is empty")
     writes.add_note(desk.db, account.account_id, text, dt.datetime.now())
-    print(f"Noted on {account.name} ({len(text)} characters).")
+    print(f"Noted on {printable(account.name, single_line=True)} ({len(text)} characters).")
     return 0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from csdesk.cli.app import Context, UserError
-from csdesk.cli.commands import print_json
+from csdesk.cli.commands import print_json, write_output
 from csdesk.core.calibration import Calibration, parse_weights
 from csdesk.core.config import ConfigError
 from csdesk.core.metrics import meets, targets
@@ -38,13 +37,7 @@ def cmd_qbr(ctx: Context) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    path = Path(args.output).expanduser()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise UserError(f"-o: cannot write {path}: {exc.strerror}") from None
+    path = write_output(ctx, args.output, text, "-o")
     print(f"Wrote {printable(str(path), single_line=True)}")
     return 0
 
