@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from csdesk.core.actions import band_action
 from csdesk.core.alerts import active_alerts
 from csdesk.core.config import Rules
 from csdesk.core.expansion import expansion_gates
-from csdesk.core.health import is_churned, is_scored, score_health
-from csdesk.core.models import Account, AccountData, Assessment, HealthScore, Snapshot, trusted
+from csdesk.core.health import is_churned, is_scored, nps_category, score_health
+from csdesk.core.models import (
+    Account,
+    AccountData,
+    Assessment,
+    Contact,
+    ContactStatus,
+    HealthScore,
+    Nps,
+    Role,
+    Snapshot,
+    trusted,
+)
 from csdesk.core.onboarding import milestone_statuses, time_to_first_value_days
 from csdesk.core.phase import lifecycle_phase, reference_candidate
 from csdesk.core.renewals import days_to_renewal, renewal_window_opens
@@ -47,20 +58,35 @@ def latest_usage_days(rules: Rules) -> int:
     return rules.usage.window_days
 
 
-def touchpoints_read_from(rules: Rules, as_of: dt.date) -> Callable[[Account], dt.date]:
-    """For each account, the earliest day a rule reads its touchpoints by a window of days:
-    §4 complaints and champion departures answered, §5 flags and detractors followed up,
-    §6 the champion engaged and the flags logged, and §5/§9 a renewal touchpoint since the
-    renewal window opened. Besides these, rules read touchpoints only from an alert's trigger
-    day (within the score history read, see `load_book`) and back to the last completed one
-    (§2 engagement, §1 next touchpoint due)."""
-    days = max(rules.alerts.complaint_open_days, rules.relationship.champion_departed_days,
-               rules.signals.lagging_days, rules.signals.detractor_followup_window_days,
+def touchpoints_read_from(rules: Rules, as_of: dt.date
+                          ) -> Callable[[Account, Sequence[Contact], Sequence[Nps]], dt.date]:
+    """For each account (with its contacts and NPS responses), the earliest day a rule reads
+    its touchpoints by a window of days or from a known day: §4 complaints answered, §5 flags
+    logged, §6 the champion engaged and the flags logged, §5/§9 a renewal touchpoint since
+    the renewal window opened, §13 a detractor followed up since its response (of the last
+    180 days), and §4/§13 a departed champion's alert answered since the departure, however
+    old (while no champion is active). Besides these, rules read touchpoints only from an
+    alert's trigger day (the start of a run of the score history:
+    `csdesk.core.timeline.current_runs_start`, see `load_book`) and back to the last
+    completed human one (§2 engagement, §1 next touchpoint due)."""
+    days = max(rules.alerts.complaint_open_days, rules.signals.lagging_days,
                rules.expansion.touchpoint_days, rules.expansion.signal_days)
     start = as_of - dt.timedelta(days=days)
+    detractors_from = as_of - dt.timedelta(days=rules.signals.detractor_followup_window_days)
 
-    def read_from(account: Account) -> dt.date:
-        return min(start, renewal_window_opens(account, rules))
+    def read_from(account: Account, contacts: Sequence[Contact] = (),
+                  nps: Sequence[Nps] = ()) -> dt.date:
+        day = min(start, renewal_window_opens(account, rules))
+        for n in nps:  # ascending by date: the first detractor of the window
+            if detractors_from <= n.date <= as_of and nps_category(n.score) == "detractor":
+                day = min(day, n.date)
+                break
+        if contacts and not any(c.role == Role.champion and c.status == ContactStatus.active
+                                for c in contacts):
+            day = min([day, *(c.departed_on for c in contacts if c.role == Role.champion
+                              and c.status == ContactStatus.departed
+                              and c.departed_on is not None)])
+        return day
 
     return read_from
 

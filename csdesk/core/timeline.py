@@ -87,6 +87,23 @@ def band_before_run(history: Sequence[Snapshot], today: Band | str | None, as_of
     return None
 
 
+def current_runs_start(history: Sequence[Snapshot]) -> dt.date | None:
+    """The first day of the earliest run the newest snapshot belongs to: its band's run, and
+    the run of each of its dimensions at 0 (None without history). No alert read from this
+    history can have been triggered before it (§4: a run's first day, or 21 days after it),
+    however long ago that was (§13: history is the whole history); so a reader that leaves
+    older rows out (`csdesk.store.queries.load_book`) knows how far back it must read what
+    answers them."""
+    if not history:
+        return None
+    last = history[-1]
+    after = last.date + dt.timedelta(days=1)
+    starts = [run_start(history, None, after, last.band)]
+    starts += [dimension_zero_since(history, 0, name, after)
+               for name, value in last.dimensions.items() if value == 0]
+    return min(day for day in starts if day is not None)
+
+
 def dimension_zero_since(history: Sequence[Snapshot], today: int | None, name: str,
                          as_of: dt.date) -> dt.date | None:
     """First day of the current run of snapshots in which dimension `name` is 0."""
