@@ -177,6 +177,16 @@ class Onboarding(_Section):
     m4_days: tuple[int, int] = (60, 90)
     m2_active_users: int = 4  # >= 3 active users beyond the champion
     m3_seat_ratio: float = 0.60
+    m1_goals: tuple[int, int] = (3, 5)  # M1's success plan: 3-5 goals with target dates (seed)
+
+
+class Stakeholders(_Section):
+    """The stakeholder map's warnings (docs/workflow.md), our choices: a contact is engaged
+    when a completed touchpoint named them in the last `engaged_days`; a high-influence
+    skeptic wants one within `skeptic_days`."""
+
+    engaged_days: int = Field(90, ge=1)
+    skeptic_days: int = Field(60, ge=1)
 
 
 class Renewals(_Section):
@@ -198,6 +208,16 @@ class Calibration(_Section):
     window_days: tuple[int, int] = (80, 100)
 
 
+class Forecast(_Section):
+    """The renewal forecast call and the portfolio's trend (docs/workflow.md §7)."""
+
+    horizon_days: int = Field(180, ge=1)  # renewals within this many days get a call
+    churn_flag_days: int = Field(90, ge=1)  # a termination inquiry / data-export request counts
+    arr_days: tuple[int, ...] = (90, 180)  # the Renewals header: forecast ARR by call
+    trend_months: int = Field(12, ge=1)  # band mix per month (Portfolio, metrics `trend`)
+    trend_quarters: int = Field(4, ge=1)  # GRR and NRR per quarter
+
+
 class Targets(_Section):
     """§11 seed targets shown beside the metrics."""
 
@@ -206,6 +226,22 @@ class Targets(_Section):
     logo_churn_rate: float = 0.05
     renewal_rate: float = 0.95
     predictive_accuracy: float = 0.75
+
+
+class Work(_Section):
+    """Working the book (docs/workflow.md): our choices, each overridable."""
+
+    snooze_max_days: int = Field(90, ge=1)
+    snooze_critical_max_days: int = Field(7, ge=1)
+    expansion_answered_days: int = Field(90, ge=1)  # an expansion touchpoint answers it
+    # Queue order: the account's ARR, times this within this many days of its renewal.
+    renewal_weight_days: int = Field(90, ge=0)
+    renewal_weight_multiple: int = Field(2, ge=1)
+    alert_quality_days: int = Field(90, ge=1)
+    scheduled_past_days: int = Field(30, ge=0)  # a past scheduled touchpoint asks this long
+    # The kind a touchpoint-due item pre-fills, per tier.
+    usual_kind: dict[Literal["enterprise", "mid_market", "smb"], str] = {
+        "enterprise": "meeting", "mid_market": "call", "smb": "email"}
 
 
 class Rules(_Section):
@@ -224,17 +260,22 @@ class Rules(_Section):
     signals: Signals = Signals()
     expansion: Expansion = Expansion()
     onboarding: Onboarding = Onboarding()
+    stakeholders: Stakeholders = Stakeholders()
     renewals: Renewals = Renewals()
     qbr: Qbr = Qbr()
     advocacy: Advocacy = Advocacy()
     calibration: Calibration = Calibration()
     targets: Targets = Targets()
+    work: Work = Work()
+    forecast: Forecast = Forecast()
 
 
 class Config(_Section):
     """The user's config file: their name plus any rule overrides (tables at the top level)."""
 
     csm_name: str | None = None
+    # Where the workbench's exports (a QBR agenda) go; None: the user's documents folder.
+    export_dir: str | None = None
     rules: Rules = Rules()
 
 
@@ -251,8 +292,9 @@ def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed config.toml. Rule tables sit at the top level, as in the spec's example."""
     data = dict(data)
     csm_name = data.pop("csm_name", None)
+    export_dir = data.pop("export_dir", None)
     try:
-        return Config(csm_name=csm_name, rules=Rules.model_validate(data))
+        return Config(csm_name=csm_name, export_dir=export_dir, rules=Rules.model_validate(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(part) for part in err["loc"])

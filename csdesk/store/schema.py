@@ -276,7 +276,8 @@ CREATE TABLE IF NOT EXISTS forecast_calls (
     renewal_date TEXT NOT NULL,
     call TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
-    made_on TEXT NOT NULL
+    made_on TEXT NOT NULL,
+    suggested TEXT
 );
 CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, renewal_date);
 """
