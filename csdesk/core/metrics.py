@@ -9,6 +9,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict
 
 from csdesk.core.config import Rules
@@ -47,8 +48,8 @@ class Metrics(BaseModel):
     grr: float | None
     nrr: float | None
     logo_churn_rate: float | None
-    renewal_rate: float | None
-    renewals_in_period: int
+    renewal_rate: float | None  # §13: closed on time, of the renewals due in the period
+    renewals_in_period: int  # renewals due in the period
     nps: float | None  # -100..100
     nps_respondents: int
     bands: dict[str, BandShare]
@@ -131,15 +132,45 @@ def retention(accounts: Iterable[Account], renewals: Iterable[Renewal], start: d
     }
 
 
-def renewal_rate(renewals: Iterable[Renewal], start: dt.date, end: dt.date
-                 ) -> tuple[float | None, int]:
-    """Share of the period's renewal outcomes that renewed (renewed, expanded or contracted).
+def renewal_due_dates(account: Account, outcomes: list[Renewal]
+                      ) -> tuple[list[tuple[Renewal, dt.date]], dt.date | None]:
+    """Each logged outcome of the account (ascending by date) with the renewal date it was
+    for, and the renewal still pending (None once churned).
 
-    Our reading of "renewals closed on time": every logged outcome is a renewal that came due.
-    """
-    due = [r for r in renewals if in_period(r.date, start, end)]
-    kept = sum(1 for r in due if r.outcome != Outcome.churned)
-    return _ratio(kept, len(due)), len(due)
+    The book keeps the next renewal date only: a renewed, expanded or contracted outcome moved
+    it one term on (§9), a churn left it where it was. So, reading back from the account's
+    renewal date, each such outcome was for the date one term (the account's) before the one
+    after it."""
+    due = account.renewal_date
+    pending = None if (account.status == AccountStatus.churned
+                       or outcomes and outcomes[-1].outcome == Outcome.churned) else due
+    out = []
+    for r in reversed(outcomes):
+        if r.outcome != Outcome.churned:
+            due = due - relativedelta(months=account.term_months)
+        out.append((r, due))
+    return out[::-1], pending
+
+
+def renewal_rate(accounts: Iterable[Account], renewals: Iterable[Renewal], start: dt.date,
+                 end: dt.date) -> tuple[float | None, int]:
+    """§13 (seed: renewals closed on time): renewals due in the period whose outcome is
+    renewed, expanded or contracted and was logged on or before the renewal date, ÷ renewals
+    due in the period (`renewal_due_dates`); a renewal due in the period with no outcome
+    logged is due and not closed (the period ends today or before). Also: how many were due."""
+    by_account: dict[str, list[Renewal]] = {}
+    for r in sorted(renewals, key=lambda r: r.date):
+        by_account.setdefault(r.account_id, []).append(r)
+    due = on_time = 0
+    for account in accounts:
+        logged, pending = renewal_due_dates(account, by_account.get(account.account_id, []))
+        for r, day in logged:
+            if in_period(day, start, end):
+                due += 1
+                on_time += r.outcome != Outcome.churned and r.date <= day
+        if pending is not None and in_period(pending, start, end):
+            due += 1
+    return _ratio(on_time, due), due
 
 
 def net_promoter_score(responses: Iterable[Nps], start: dt.date, end: dt.date
@@ -225,7 +256,7 @@ def review_completion(accounts: Iterable[Account], touchpoints: Iterable[Touchpo
 def portfolio_metrics(accounts: list[Account], renewals: list[Renewal], nps: list[Nps],
                       touchpoints: list[Touchpoint], assessments: list[Assessment],
                       start: dt.date, end: dt.date, rules: Rules) -> Metrics:
-    kept, n_renewals = renewal_rate(renewals, start, end)
+    kept, n_renewals = renewal_rate(accounts, renewals, start, end)
     score, respondents = net_promoter_score(nps, start, end)
     renewed_since = {r.account_id for r in renewals if r.date >= start}
     review_rate, due, completed = review_completion(

@@ -91,13 +91,46 @@ def test_no_accounts_at_start_gives_no_rates():
     assert r["grr"] is None and r["nrr"] is None and r["logo_churn_rate"] is None
 
 
-def test_renewal_rate():
+def due_on(aid, renewal_date, status="active"):
+    """An account whose next renewal falls on `renewal_date` (a renewal logged for the one
+    before moved it there by the term, 12 months)."""
+    return Account(account_id=aid, name=aid, arr=10_000, contract_start="2020-01-01",
+                   renewal_date=renewal_date, status=status)
+
+
+# §13 renewal rate (seed: closed on time): renewals due in the period whose outcome is renewed,
+# expanded or contracted and was logged on or before the renewal date, ÷ renewals due in it.
+@pytest.mark.parametrize("account, renewals, due, on_time", [
+    # logged before the due date (2026-03-01; the next is 2027-03-01): on time
+    (due_on("A", "2027-03-01"), [("2026-02-20", "renewed")], 1, 1),
+    (due_on("A", "2027-03-01"), [("2026-03-01", "expanded")], 1, 1),   # on the day: on time
+    (due_on("A", "2027-03-01"), [("2026-03-02", "contracted")], 1, 0),  # a day late
+    (due_on("A", "2026-05-15", "churned"), [("2026-05-01", "churned")], 1, 0),
+    (due_on("A", "2026-06-01"), [], 1, 0),             # due in the period, nothing logged
+    (due_on("A", "2027-06-01"), [], 0, 0),             # due after the period
+    # renewed early, in December, for a renewal due on 2026-01-10: due in the period, on time
+    (due_on("A", "2027-01-10"), [("2025-12-20", "renewed")], 1, 1),
+    # renewed in the period for a renewal due after it (2027-01-05): not due in the period
+    (due_on("A", "2028-01-05"), [("2026-12-20", "renewed")], 0, 0),
+    # two renewals due in the period (term 12 months): each counted
+    (due_on("A", "2027-02-01"), [("2025-01-20", "renewed"), ("2026-01-25", "renewed")], 1, 1),
+])
+def test_renewal_rate_counts_renewals_due_and_closed_on_time(account, renewals, due, on_time):
+    rows = [Renewal(account_id="A", date=day, outcome=kind, previous_arr=10_000,
+                    new_arr=0 if kind == "churned" else 10_000) for day, kind in renewals]
+    rate, n = renewal_rate([account], rows, START, END)
+    assert n == due
+    assert rate == (on_time / due if due else None)
+
+
+def test_renewal_rate_over_a_book():
+    accounts = [due_on("A", "2027-03-01"), due_on("B", "2027-03-01"),
+                due_on("C", "2026-06-01"), due_on("D", "2026-05-15", "churned")]
     renewals = [outcome("A", dt.date(2026, 2, 1), "renewed", 1, 1),
-                outcome("B", dt.date(2026, 3, 1), "expanded", 1, 2),
-                outcome("C", dt.date(2026, 4, 1), "contracted", 2, 1),
+                outcome("B", dt.date(2026, 3, 9), "expanded", 1, 2),   # late
                 outcome("D", dt.date(2026, 5, 1), "churned", 1, 0)]
-    assert renewal_rate(renewals, START, END) == (0.75, 4)
-    assert renewal_rate([], START, END) == (None, 0)
+    assert renewal_rate(accounts, renewals, START, END) == (0.25, 4)
+    assert renewal_rate([], [], START, END) == (None, 0)
 
 
 def nps(aid, day, score, contact):
