@@ -2,10 +2,10 @@
 the same rows with the same `file:line: column: reason`.
 
 Fast paths: a plain CSV file split on commas instead of read by the csv module
-(`_read_plain_csv`), the column-wise validation pass (`_Reader._fast`) with the plan taking
-its rows for a table empty in the book column-wise (`_Batch`), and the plain INSERT into an
-empty table with its indexes built afterwards (`_insert_fresh`). The `careful` fixture turns all of them off, so
-each test imports the same files both ways and compares the stored tables.
+(`csv_files._read_plain_csv`), the column-wise validation pass (`rows.Reader._fast`) with the plan
+taking its rows for a table empty in the book column-wise (`rows.Batch`), and the plain INSERT
+into an empty table with its indexes built afterwards (`plan._insert_fresh`). The `careful` fixture turns all of them
+off, so each test imports the same files both ways and compares the stored tables.
 """
 
 import datetime as dt
@@ -15,7 +15,9 @@ import pytest
 
 from csdesk.core.config import Rules
 from csdesk.store import importing as importer
-from csdesk.store.importing import ImportRefused, import_paths
+from csdesk.store.importing import ImportRefused, csv_files, import_paths
+from csdesk.store.importing import plan as planning
+from csdesk.store.importing import rows as reading
 from csdesk.store.schema import open_book
 
 AS_OF = dt.date(2026, 11, 23)
@@ -24,9 +26,9 @@ TABLES = ["accounts", "contacts", "usage", "tickets", "nps", "touchpoints", "goa
 
 
 def careful_paths(monkeypatch) -> None:
-    monkeypatch.setattr(importer, "_read_plain_csv", lambda text, label, table: None)
-    monkeypatch.setattr(importer._Reader, "_fast", lambda self, src, table, plain: None)
-    monkeypatch.setattr(importer, "_insert_fresh", lambda conn, name, rows: False)
+    monkeypatch.setattr(csv_files, "_read_plain_csv", lambda text, label, table: None)
+    monkeypatch.setattr(reading.Reader, "_fast", lambda self, src, table, plain: None)
+    monkeypatch.setattr(planning, "_insert_fresh", lambda conn, name, rows: False)
 
 
 def write(folder, name, text, *, newline="\n", bom=False):
@@ -206,7 +208,7 @@ def test_plain_csv_reads_like_the_csv_module(monkeypatch):
         fast = importer.read_csv(text, "f.csv", "usage", fast_problems)
         columns = fast.columns()  # before `rows`, which keeps what it splits
         with monkeypatch.context() as patch:
-            patch.setattr(importer, "_read_plain_csv", lambda text, label, table: None)
+            patch.setattr(csv_files, "_read_plain_csv", lambda text, label, table: None)
             slow_problems: list = []
             slow = importer.read_csv(text, "f.csv", "usage", slow_problems)
         assert (fast.headers, fast.rows, list(fast.line_numbers()), len(fast)) == (
