@@ -7,15 +7,70 @@ Reading the file is I/O and lives in `csdesk.settings`; this module only validat
 
 from __future__ import annotations
 
+import math
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 DIMENSIONS = ("usage", "engagement", "outcomes", "support", "relationship")
+
+# The sane range of every number of the rules (issue 24): a day count up to a century (the
+# rules add them to dates, whose calendar ends in 9999), hours and months to match; any other
+# number (points, ratios, multiples, counts, ARR thresholds) up to a billion. None negative.
+_MAX_NUMBER = 1_000_000_000
+_MAX_BY_UNIT = {"days": 36_600, "hours": 36_600 * 24, "months": 1_200}
+
+
+def _numeric(annotation) -> bool:
+    """Whether a field's annotation holds numbers (int or float, at any depth)."""
+    if annotation in (int, float):
+        return True
+    return any(_numeric(a) for a in typing.get_args(annotation)
+               if not isinstance(a, str) and a is not type(None))
+
+
+def _refused(kind: str, reason: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, "{reason}", {"reason": reason})
+
+
+def _check_number(value, limit: int) -> None:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_number(item, limit)
+        return
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _refused("not_a_number", f"expected a number, not {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _refused("not_finite", f"expected a finite number, not {value}")
+    if not 0 <= value <= limit:
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        raise _refused("out_of_range", f"{shown} is outside 0..{limit:,}")
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _sane_number(cls, value, info: ValidationInfo):
+        """Every number finite, in its sane range, and a number (not a string or a boolean)."""
+        field = cls.model_fields[info.field_name]
+        if _numeric(field.annotation):
+            unit = info.field_name.rsplit("_", 1)[-1]
+            _check_number(value, _MAX_BY_UNIT.get(unit, _MAX_NUMBER))
+        return value
 
 
 class Weights(_Section):
