@@ -171,16 +171,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("account", metavar="ACCOUNT")
     p.add_argument("--date", metavar="D", help="the QBR date (default: 10 business days out)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--for", dest="audience", choices=("customer", "internal"),
+                   default="customer",
+                   help="customer (default): the agenda to send; internal: your prep sheet")
 
     p = command("metrics", _lazy("reviews.cmd_metrics"), "portfolio metrics for a period")
     p.add_argument("--from", dest="from_", metavar="D", help="start (default: 12 months ago)")
-    p.add_argument("--to", metavar="D", help="end, exclusive (default: today)")
+    p.add_argument("--to", metavar="D",
+                   help="end, exclusive (default: tomorrow, so today is included)")
     p.add_argument("--json", action="store_true", help="JSON output")
 
     p = command("calibrate", _lazy("reviews.cmd_calibrate"),
                 "how well the health score predicted past renewals")
     p.add_argument("--weights", metavar="W",
                    help="alternative weights to compare, e.g. usage=40,engagement=20,...")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    # --- renewals and the forecast call (issue 19, docs/workflow.md)
+    p = command("forecast", _lazy("forecast.cmd_forecast"),
+                "record your forecast call on an account's renewal")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("call", metavar="CALL", help="commit, likely, at_risk or churn_expected")
+    p.add_argument("--note", metavar="T", help="why you call it so")
+
+    p = command("renewals", _lazy("forecast.cmd_renewals"),
+                "renewals with your call, csdesk's suggested call and why, and forecast ARR")
+    p.add_argument("--days", type=int, metavar="N",
+                   help="renewals within N days (default 180); past-due ones always show")
     p.add_argument("--json", action="store_true", help="JSON output")
     return parser
 

@@ -138,9 +138,12 @@ def call_right(call: Call | str, outcome: Outcome | str) -> bool:
 def call_for_renewal(calls: Sequence[ForecastCall], account: Account) -> ForecastCall | None:
     """The CSM's latest call on the account's current renewal (its renewal date); `calls` in
     the order they were recorded."""
-    mine = [c for c in calls if c.account_id == account.account_id
-            and c.renewal_date == account.renewal_date]
-    return max(mine, key=lambda c: c.made_on) if mine else None
+    best = None
+    for c in calls:  # the later of two made on one day is the one recorded last
+        if (c.account_id == account.account_id and c.renewal_date == account.renewal_date
+                and (best is None or c.made_on >= best.made_on)):
+            best = c
+    return best
 
 
 class RenewalForecast(BaseModel):

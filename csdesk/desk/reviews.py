@@ -14,9 +14,16 @@ from csdesk.desk.desk import Desk
 from csdesk.store import queries
 
 
-def qbr_markdown(desk: Desk, account_id: str, qbr_date: dt.date) -> str:
-    """The QBR agenda (§10) for one account as Markdown."""
+def qbr_markdown(desk: Desk, account_id: str, qbr_date: dt.date,
+                 audience: str = "internal") -> str:
+    """The QBR agenda (§10) for one account as Markdown: `customer`, the agenda to send
+    (`csdesk.core.qbr_customer`), or `internal`, the CSM's prep sheet."""
     assessment, data = desk.assess_account(account_id)
+    if audience == "customer":
+        from csdesk.core.qbr_customer import render_customer_qbr
+
+        return render_customer_qbr(assessment, data, qbr_date, desk.rules,
+                                   desk.config.csm_name)
     return render_qbr(assessment, data, qbr_date, desk.rules, desk.config.csm_name)
 
 

@@ -64,6 +64,14 @@ FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 
 
+def export_dir(config: Config) -> Path:
+    """Where the workbench writes exports (a QBR agenda): the config's `export_dir`, else the
+    user's documents folder."""
+    if config.export_dir:
+        return Path(config.export_dir).expanduser()
+    return Path(platformdirs.user_documents_dir())
+
+
 def parse_iso_day(text: str, what: str = "--as-of") -> dt.date:
     try:
         day = dt.date.fromisoformat(text)

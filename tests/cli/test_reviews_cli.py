@@ -32,14 +32,14 @@ def test_qbr_to_stdout_and_to_a_private_file(demo, capsys, tmp_path):
                                     "WHERE status='active' ORDER BY name LIMIT 1").fetchone()
     conn.conn.close()
     code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "qbr", account_id,
-                       "--date", "2026-12-07")
+                       "--date", "2026-12-07", "--for", "internal")
     assert code == 0
     tokens = MarkdownIt("commonmark").enable("table").parse(out)
     assert sum(t.type == "heading_open" and t.tag == "h1" for t in tokens) == 1
     assert out.startswith(f"# QBR: ")
     target = tmp_path / "qbr.md"
     code, out2, _ = run(capsys, "--db", demo, "--as-of", DAY, "qbr", account_id,
-                        "--date", "2026-12-07", "-o", str(target))
+                        "--date", "2026-12-07", "--for", "internal", "-o", str(target))
     assert code == 0 and str(target) in out2
     assert target.read_text() == out
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
@@ -66,7 +66,15 @@ def test_metrics_json_contract(demo, capsys):
     got = json.loads(out)
     assert {"from", "to", "grr", "nrr", "logo_churn_rate", "nps", "bands",
             "median_time_to_first_value_days", "review_completion_rate"} <= set(got)
-    assert got["from"] == "2025-11-23" and got["to"] == DAY
+    # the default period ends today, inclusive: `to` is exclusive, `through` the last day
+    assert got["from"] == "2025-11-24" and got["to"] == "2026-11-24" and got["through"] == DAY
+    trend = got["trend"]
+    assert [m["month"] for m in trend["months"]][-1] == "2026-11" and len(trend["months"]) == 12
+    assert set(trend["months"][-1]["bands"]) == {"green", "yellow", "red", "unknown"}
+    assert sum(b["count"] for b in trend["months"][-1]["bands"].values()) > 0
+    assert [q["quarter"] for q in trend["quarters"]] == [
+        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert trend["quarters"][-1]["to"] == "2026-11-24"
     assert set(got["bands"]) == {"green", "yellow", "red", "unknown"}
     assert 0 <= got["grr"] <= 1 and got["nrr"] > 0
     assert -100 <= got["nps"] <= 100
@@ -87,6 +95,10 @@ def test_calibrate_on_the_demo_history(demo, capsys):
     assert got["current"]["n"] > 0, "the demo has renewal outcomes with scores before them"
     c = got["current"]["confusion"]
     assert c["tp"] + c["fp"] + c["tn"] + c["fn"] == got["current"]["n"]
+    # the demo's CSM made forecast calls before its past renewals (docs/workflow.md §7)
+    assert got["forecast_calls"]["n"] > 0 and got["forecast_suggestions"]["n"] > 0
+    assert 0 <= got["forecast_calls"]["accuracy"] <= 1
+    assert got["forecast_outcomes"] >= got["forecast_calls"]["n"]
     assert got["alternative"]["weights"]["usage"] == 40
     code, out, _ = run(capsys, "--db", demo, "--as-of", DAY, "calibrate")
     assert code == 0 and "accuracy" in out and "target accuracy > 75%" in out
@@ -138,7 +150,8 @@ def _hostile_book(tmp_path):
 
 def test_qbr_of_a_hostile_book_end_to_end(tmp_path, capsys):
     path = _hostile_book(tmp_path)
-    code, out, _ = run(capsys, "--db", path, "--as-of", DAY, "qbr", "hostile")
+    code, out, _ = run(capsys, "--db", path, "--as-of", DAY, "qbr", "hostile",
+                         "--for", "internal")
     assert code == 0
     tokens = MarkdownIt("gfm-like").parse(out)
     heads = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens)

@@ -33,7 +33,8 @@ def cmd_qbr(ctx: Context) -> int:
     desk = ctx.desk(create=False)
     account = desk.resolve(args.account)
     qbr_date = qbr_date or business_days_after(desk.as_of, 10)
-    text = reviews_service.qbr_markdown(desk, account.account_id, qbr_date)
+    text = reviews_service.qbr_markdown(desk, account.account_id, qbr_date,
+                                        getattr(args, "audience", "customer"))
     if not args.output:
         sys.stdout.write(text)
         return 0
@@ -53,15 +54,20 @@ def cmd_metrics(ctx: Context) -> int:
 
     args = ctx.args
     desk = ctx.desk(create=False)
-    end = _day(args.to, "--to") or desk.as_of
+    # The default period ends today, inclusive: [tomorrow - 12 months, tomorrow).
+    end = _day(args.to, "--to") or desk.as_of + dt.timedelta(days=1)
     start = _day(args.from_, "--from") or end - relativedelta(months=12)
     if start >= end:
         raise UserError(f"--from {start} must be before --to {end}")
+    from csdesk.desk import forecast as forecast_service
+
     m = reviews_service.portfolio_metrics(desk, start, end)
     goals = targets(desk.rules)
+    months, quarters = forecast_service.trend(desk)
     if args.json:
         print_json({
-            "from": start, "to": end, "grr": m.grr, "nrr": m.nrr,
+            "from": start, "to": end, "through": end - dt.timedelta(days=1),
+            "grr": m.grr, "nrr": m.nrr,
             "logo_churn_rate": m.logo_churn_rate, "nps": m.nps,
             "bands": {b: {"count": s.count, "arr": s.arr} for b, s in m.bands.items()},
             "median_time_to_first_value_days": m.median_time_to_first_value_days,
@@ -73,9 +79,10 @@ def cmd_metrics(ctx: Context) -> int:
             "churned_arr": m.churned_arr, "churned_accounts": m.churned_accounts,
             "renewals_in_period": m.renewals_in_period, "nps_respondents": m.nps_respondents,
             "reviews_due": m.reviews_due, "reviews_completed": m.reviews_completed,
+            "trend": forecast_service.trend_json(months, quarters),
         })
         return 0
-    print(f"Portfolio metrics, {start} to {end} (end exclusive)")
+    print(f"Portfolio metrics, {start} through {end - dt.timedelta(days=1)} (both included)")
     print(f"  {m.accounts_at_start} accounts at start, ${m.arr_at_start:,.0f} ARR; "
           f"expansion ${m.expansion_arr:,.0f}, contraction ${m.contraction_arr:,.0f}, "
           f"churned ${m.churned_arr:,.0f}\n")
@@ -98,6 +105,16 @@ def cmd_metrics(ctx: Context) -> int:
           f"{m.reviews_completed} of {m.reviews_due} business reviews due")
     print("\n  Bands today: " + ", ".join(
         f"{b} {s.count} (${s.arr:,.0f})" for b, s in m.bands.items()))
+    print("\n  Band mix per month (accounts green/yellow/red/unknown, ARR green/yellow/red)")
+    for mix in months:
+        c, a = mix.count, mix.arr
+        print(f"    {mix.month}  {c['green']:>4} {c['yellow']:>4} {c['red']:>4} "
+              f"{c['unknown']:>4}   ${a['green']:>12,.0f} ${a['yellow']:>12,.0f} "
+              f"${a['red']:>12,.0f}")
+    print("\n  Retention per quarter")
+    for q in quarters:
+        print(f"    {q.quarter}  GRR {_pct(q.grr):>7}  NRR {_pct(q.nrr):>7}  "
+              f"ARR at start ${q.arr_at_start:,.0f}")
     return 0
 
 
@@ -115,6 +132,9 @@ def cmd_calibrate(ctx: Context) -> int:
     try:
         weights = parse_weights(args.weights) if args.weights else None
         current, alternative = reviews_service.calibration(desk, weights)
+        from csdesk.desk import forecast as forecast_service
+
+        forecast = forecast_service.accuracy(desk)
     except ValueError as exc:
         if isinstance(exc, ConfigError):
             raise UserError(f"--weights: {exc}") from None
@@ -122,7 +142,10 @@ def cmd_calibrate(ctx: Context) -> int:
     target = desk.rules.targets.predictive_accuracy
     if args.json:
         print_json({"target_accuracy": target, "current": _calibration_json(current),
-                    "alternative": _calibration_json(alternative) if alternative else None})
+                    "alternative": _calibration_json(alternative) if alternative else None,
+                    "forecast_calls": forecast.calls.as_dict(),
+                    "forecast_suggestions": forecast.suggestions.as_dict(),
+                    "forecast_outcomes": forecast.outcomes})
         return 0
     print('Calibration: "red 80-100 days before the renewal predicts churn" '
           f"(target accuracy > {target * 100:.0f}%)")
@@ -143,4 +166,9 @@ def cmd_calibrate(ctx: Context) -> int:
                        ("tn", "not red, stayed")):
         print(f"  {label:<18}" + "".join(
             f"{getattr(c.result, key):>{24 if i else 18}}" for i, (_, c) in enumerate(columns)))
+    print(f"\nForecast calls over {forecast.outcomes} renewal outcomes (commit/likely right when "
+          "renewed, expanded or contracted; at_risk/churn_expected when churned)")
+    for label, acc in (("your calls", forecast.calls),
+                       ("csdesk's suggestions", forecast.suggestions)):
+        print(f"  {label:<22}{_pct(acc.accuracy):>8}   {acc.right} right of {acc.n} called")
     return 0

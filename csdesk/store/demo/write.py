@@ -147,6 +147,9 @@ def backfill_snapshots(desk, *, history_days: int = 168, every_days: int | None 
         written += write_snapshots(desk.db, snapshots)
         del snapshots
     answer_old_alerts(desk)
+    from csdesk.store.demo.calls import write_demo_calls
+
+    write_demo_calls(desk, history_days)  # the CSM's renewal forecast calls (issue 19)
     today = [a for a in desk.assess_all() if a.health is not None]
     return written + len(today)
 
