@@ -199,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, metavar="N",
                    help="renewals within N days (default 180); past-due ones always show")
     p.add_argument("--json", action="store_true", help="JSON output")
+
+    # --- search and capture (docs/workflow.md)
+    p = command("search", _lazy("search.cmd_search"),
+                "find accounts, contacts, notes, touchpoints, goals and save plans by words")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words (any text; no syntax)")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits (50)")
+    p.add_argument("--json", action="store_true", help="JSON output")
     return parser
 
 

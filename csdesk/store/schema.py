@@ -15,6 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from csdesk.store.search import SEARCH_INDEX
+
 APPLICATION_ID = 0x6373646B  # "csdk"
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
@@ -287,7 +289,7 @@ CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, 
 MIGRATIONS: dict[int, str] = {
     0: SCHEMA,
     1: SNAPSHOT_CHANGES,
-    2: WORK_TABLES,
+    2: WORK_TABLES + SEARCH_INDEX,
 }
 
 

@@ -93,9 +93,14 @@ def _trim_heap() -> None:
 def _empty_copy(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """An in-memory database with the book's tables, empty: what a chunk is planned against."""
     scratch = sqlite_utils.Database(memory=True)
-    for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
-                             "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'").fetchall():
-        scratch.execute(sql)
+    tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                        "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'").fetchall()
+    # A virtual table (the search index) and its shadow tables are the index's business,
+    # not rows a chunk is planned against.
+    virtual = [name for name, sql in tables if sql.upper().startswith("CREATE VIRTUAL")]
+    for name, sql in tables:
+        if not any(name == v or name.startswith(f"{v}_") for v in virtual):
+            scratch.execute(sql)
     return scratch
 
 

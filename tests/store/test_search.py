@@ -1,0 +1,179 @@
+"""The search index: kept in step by triggers whoever writes, built by the migration, ranked."""
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from csdesk.core.config import Config
+from csdesk.core.search import plain
+from csdesk.store import schema
+from csdesk.store.demo.generate import generate
+from csdesk.store.demo.write import write_demo
+from csdesk.store.importing import import_paths
+from csdesk.store.schema import APPLICATION_ID, open_book
+from csdesk.store.search import FIELDS, rebuild, search
+
+AS_OF = dt.date(2026, 11, 23)
+ACCOUNT = ("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date, industry, "
+           "owner) VALUES (?, ?, 1000, '2026-01-01', '2027-01-01', ?, ?)")
+
+
+def _found(db, query):
+    return [(h.account_id, h.kind, h.field) for h in search(db, query)]
+
+
+def _index(db):
+    return db.execute("SELECT rowid, text, account_id FROM search_index ORDER BY rowid").fetchall()
+
+
+def _rebuilt(db):
+    """What the index holds when built from the tables again (what the triggers must match)."""
+    db.conn.execute("BEGIN")
+    try:
+        rebuild(db)
+        return _index(db)
+    finally:
+        db.conn.execute("ROLLBACK")
+
+
+@pytest.fixture
+def acme(book):
+    book.execute(ACCOUNT, ("a1", "Acme Corp", "Manufacturing", "Dana Reyes"))
+    book.execute(ACCOUNT, ("b1", "Bolt Labs", "Software", "Dana Reyes"))
+    return book
+
+
+def test_every_searched_field_is_found_by_its_words(acme):
+    db = acme
+    db.execute("INSERT INTO contacts (account_id, name, title, email) "
+                "VALUES ('a1', 'Priya Natarajan', 'Head of Platform', 'priya@acme.example')")
+    db.execute("INSERT INTO notes (account_id, created_at, text) "
+                "VALUES ('a1', '2026-04-02', 'Complained about SSO timeouts in the spring')")
+    db.execute("INSERT INTO touchpoints (account_id, date, kind, summary) "
+                "VALUES ('b1', '2026-05-01', 'call', 'Quarterly roadmap walkthrough')")
+    db.execute("INSERT INTO goals (account_id, goal, roi_note) "
+                "VALUES ('b1', 'Cut onboarding time', 'saves forty analyst hours')")
+    db.execute("INSERT INTO save_plans (account_id, trigger, trigger_date, root_cause, "
+                "executive_alignment, success_criteria_30) VALUES ('a1', 'band_red', "
+                "'2026-10-01', 'Integration backlog', 'CFO sponsor agreed', 'Weekly logins')")
+    db.execute("INSERT INTO save_plan_actions (plan_id, text, owner) "
+                "VALUES (1, 'Escalate the connector fix', 'Dana')")
+    assert _found(db, "manufacturing") == [("a1", "account", "industry")]
+    assert _found(db, "reyes") == [("a1", "account", "owner"), ("b1", "account", "owner")] or \
+        sorted(_found(db, "reyes")) == [("a1", "account", "owner"), ("b1", "account", "owner")]
+    assert _found(db, "platform") == [("a1", "contact", "title")]
+    assert _found(db, "priya@acme.example")[0] == ("a1", "contact", "email")
+    assert _found(db, "sso") == [("a1", "note", "text")]
+    assert _found(db, "roadmap") == [("b1", "touchpoint", "summary")]
+    assert _found(db, "onboarding") == [("b1", "goal", "goal")]
+    assert _found(db, "analyst") == [("b1", "goal", "roi_note")]
+    assert _found(db, "backlog") == [("a1", "save_plan", "root_cause")]
+    assert _found(db, "CFO") == [("a1", "save_plan", "executive_alignment")]
+    assert _found(db, "weekly logins") == [("a1", "save_plan", "success_criteria_30")]
+    assert _found(db, "connector") == [("a1", "save_plan_action", "text")]
+    assert _index(db) == _rebuilt(db)
+
+
+def test_words_are_stemmed_and_the_last_is_a_prefix(acme):
+    acme.execute("INSERT INTO notes (account_id, created_at, text) "
+                 "VALUES ('a1', '2026-04-02', 'Customer complained about renewals pricing')")
+    assert _found(acme, "complaining") == [("a1", "note", "text")]  # stem: complain
+    assert _found(acme, "renewal") == [("a1", "note", "text")]
+    assert _found(acme, "pric") == [("a1", "note", "text")]  # still typing
+    assert _found(acme, "customer pric") == [("a1", "note", "text")]  # all words, any order
+    assert _found(acme, "pric nothing") == []
+
+
+def test_matches_are_marked_and_better_matches_rank_first(acme):
+    db = acme
+    db.execute("INSERT INTO notes (account_id, created_at, text) VALUES ('b1', '2026-04-02', "
+               "'A long note that mentions acme once among many other words about the renewal "
+               "and the roadmap and the budget and the weather')")
+    hits = search(db, "acme")
+    assert [(h.account_id, h.kind) for h in hits] == [("a1", "account"), ("b1", "note")]
+    assert hits[0].snippet == "\x02Acme\x03 Corp"
+    assert "\x02acme\x03" in hits[1].snippet
+    assert hits[0].rank < hits[1].rank
+    assert hits[0].name == "Acme Corp" and hits[1].name == "Bolt Labs"
+
+
+def test_writes_by_hand_are_found_changed_and_forgotten(tmp_path):
+    """A raw sqlite3 connection (no csdesk code) writes; the triggers keep the index right."""
+    path = tmp_path / "book.db"
+    open_book(path).conn.close()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA foreign_keys = ON")
+    raw.execute(ACCOUNT, ("a1", "Acme Corp", None, None))
+    raw.execute("INSERT INTO notes (account_id, created_at, text) "
+                "VALUES ('a1', '2026-01-01', 'zebra migration stalled')")
+    raw.execute("INSERT INTO contacts (account_id, name, email) VALUES ('a1', 'Kim', 'kim@a.io')")
+    raw.commit()
+    db = open_book(path)
+    assert _found(db, "zebra") == [("a1", "note", "text")]
+    raw.execute("UPDATE notes SET text = 'giraffe migration done'")
+    raw.execute("UPDATE contacts SET title = 'VP Giraffes'")
+    raw.execute("UPDATE accounts SET name = 'Acme Giraffe Works'")
+    raw.commit()
+    assert _found(db, "zebra") == []
+    assert sorted(_found(db, "giraffe")) == [("a1", "account", "name"), ("a1", "contact", "title"),
+                                             ("a1", "note", "text")]
+    raw.execute("DELETE FROM accounts")  # cascades to the notes and contacts
+    raw.commit()
+    assert _found(db, "giraffe") == [] and _index(db) == []
+    raw.close()
+
+
+def test_a_save_plan_saved_again_with_replace_is_found_once(acme):
+    sql = ("INSERT OR REPLACE INTO save_plans (account_id, trigger, trigger_date, root_cause) "
+           "VALUES ('a1', 'band_red', '2026-10-01', ?)")
+    acme.execute(sql, ("Budget freeze",))
+    acme.execute(sql, ("Budget cut",))
+    assert _found(acme, "budget") == [("a1", "save_plan", "root_cause")]
+    assert _found(acme, "freeze") == []
+
+
+def test_a_version_2_book_gets_its_index_built(tmp_path):
+    path = tmp_path / "book.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for step in (0, 1):
+        for statement in schema._statements(schema.MIGRATIONS[step]):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(ACCOUNT, ("a1", "Acme Corp", "Retail", None))
+    conn.execute("INSERT INTO notes (account_id, created_at, text) "
+                 "VALUES ('a1', '2026-01-01', 'asked about the SAML certificate')")
+    conn.close()
+    db = open_book(path)
+    assert _found(db, "saml") == [("a1", "note", "text")]
+    assert _found(db, "retail") == [("a1", "account", "industry")]
+    assert _index(db) == _rebuilt(db)
+
+
+def test_a_new_book_has_the_index_and_every_field_a_code():
+    assert len({(f.table, f.column) for f in FIELDS.values()}) == len(FIELDS)
+
+
+def test_the_demo_and_a_bulk_import_keep_the_index_right(tmp_path, book):
+    """The demo writes chunks into emptied tables with their indexes dropped and built again
+    (the importer's fast path); the triggers still index every row, and a second write over
+    the first (force) leaves no stale words."""
+    rules = Config().rules
+    write_demo(book, generate(25, 7, AS_OF, rules), as_of=AS_OF, rules=rules, force=False,
+               chunk_accounts=10)
+    first = _index(book)
+    assert len(first) > 100 and first == _rebuilt(book)
+    write_demo(book, generate(20, 8, AS_OF, rules), as_of=AS_OF, rules=rules, force=True,
+               chunk_accounts=7)
+    assert _index(book) == _rebuilt(book) != first
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "account_id,name,arr,contract_start,renewal_date,industry\n"
+        "z1,Zephyr Quantum,5000,2026-01-01,2027-01-01,Aerospace\n")
+    (folder / "notes.csv").write_text("account_id,created_at,text\n"
+                                      "z1,2026-02-01,wants a quantum sandbox\n")
+    import_paths(book, [folder], as_of=AS_OF, rules=rules)
+    assert ("z1", "account", "name") in _found(book, "zephyr")
+    assert _index(book) == _rebuilt(book)
