@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", metavar="QUERY", help="words (any text; no syntax)")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits (50)")
     p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("capture", _lazy("capture.cmd_capture"),
+                "log meetings and mails from .ics, .eml and .mbox files as touchpoints")
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     return parser
 
 

@@ -273,6 +273,21 @@ class Forecast(_Section):
     trend_quarters: int = Field(4, ge=1)  # GRR and NRR per quarter
 
 
+class Capture(_Section):
+    """Capture from calendar and mail files (docs/workflow.md, "Capture"); our choices."""
+
+    past_days: int = Field(365, ge=0)  # meetings and mails older than this are left out
+    future_days: int = Field(30, ge=0)  # meetings further ahead are not scheduled yet
+    # Addresses here are people, not companies: they match by their own e-mail only.
+    free_mail_domains: tuple[str, ...] = (
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+        "protonmail.com", "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "zoho.com",
+        "yandex.com", "yandex.ru", "fastmail.com", "hey.com", "qq.com", "163.com")
+    # The CSM's own company (else: the calendar's owner, or the domain on most items read).
+    own_domains: tuple[str, ...] = ()
+
+
 class Targets(_Section):
     """§11 seed targets shown beside the metrics."""
 
@@ -323,6 +338,7 @@ class Rules(_Section):
     targets: Targets = Targets()
     work: Work = Work()
     forecast: Forecast = Forecast()
+    capture: Capture = Capture()
 
 
 class Config(_Section):
