@@ -96,3 +96,12 @@ def renewal_history(desk: Desk, account_id: str) -> list[tuple[Renewal, Forecast
         previous = outcomes[i + 1].date if i + 1 < len(outcomes) else None
         out.append((r, call_before_outcome(r, previous, calls)))
     return out
+
+
+def account_renewal(desk: Desk, assessment, data) -> RenewalForecast | None:
+    """The account's current renewal with the CSM's call and the suggestion (None once
+    churned), for the account's page."""
+    if data.account.status != "active":
+        return None
+    calls = store.load_calls(desk.db, [data.account.account_id])
+    return renewal_forecast(assessment, data, calls, desk.as_of, desk.rules)

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -171,6 +172,10 @@ class AccountDetail:
     notes: list[Note]
     trend: list[Snapshot]  # the last 90 days, ascending, today included when scored
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # The renewal (issue 19): the current one with its call and suggestion (None once
+    # churned), and the outcomes logged, newest first, each with the call it settled.
+    renewal: Any = None
+    renewal_history: list = field(default_factory=list)
 
     @property
     def account_id(self) -> str:
@@ -225,8 +230,11 @@ class Workbench:
                  export_dir: Path | None = None) -> None:
         self.desk = desk
         self.book_path = book_path
-        self.export_dir = export_dir or ((book_path.parent if book_path else Path.cwd())
-                                         / "exports")
+        if export_dir is None:  # the config's export_dir, else the user's documents folder
+            from csdesk.desk.settings import export_dir as configured_export_dir
+
+            export_dir = configured_export_dir(desk.config)
+        self.export_dir = export_dir
         self.lock = threading.RLock()
         # The file, for the reading connection (`_reading`); "" for a book in memory.
         self._path: str = desk.db.conn.execute("PRAGMA database_list").fetchone()[2]
@@ -315,8 +323,14 @@ class Workbench:
                 account_id=account_id, date=self.as_of, score=assessment.health.score,
                 band=assessment.health.band, coverage=assessment.health.coverage,
                 dimensions=dict(assessment.health.dimensions)))
+        from csdesk.desk import forecast as forecast_service
+
         return AccountDetail(assessment, data, lines, notes, trend,
-                             timeline=_timeline(touchpoints, notes))
+                             timeline=_timeline(touchpoints, notes),
+                             renewal=forecast_service.account_renewal(desk or self.desk,
+                                                                      assessment, data),
+                             renewal_history=forecast_service.renewal_history(
+                                 desk or self.desk, account_id))
 
     def account_names(self) -> list[tuple[str, str]]:
         """(account id, name) of every account in book order, for the command palette; read
@@ -395,6 +409,35 @@ class Workbench:
                                new_arr=None if logged.churned else logged.new_arr,
                                churned=logged.churned)
 
+    # --- the renewal forecast and the portfolio's trend (csdesk.desk.forecast) ---------------
+
+    def renewals(self):
+        """Renewals with the CSM's call, the suggestion and why; forecast ARR by call."""
+        from csdesk.desk import forecast as forecast_service
+
+        with self._reading() as desk:
+            return forecast_service.renewals(desk)
+
+    def record_call(self, account_id: str, call: str, note: str) -> None:
+        from csdesk.desk import forecast as forecast_service
+
+        with self.lock:
+            forecast_service.record_call(self.desk, account_id, call, note)
+
+    def trend(self):
+        """(band mix per month, GRR/NRR per quarter, forecast accuracy)."""
+        from csdesk.desk import forecast as forecast_service
+
+        with self._reading() as desk:
+            months, quarters = forecast_service.trend(desk)
+            return months, quarters, forecast_service.accuracy(desk)
+
+    def renewal_history(self, account_id: str):
+        from csdesk.desk import forecast as forecast_service
+
+        with self._reading() as desk:
+            return forecast_service.renewal_history(desk, account_id)
+
     # --- reviews (csdesk.desk.reviews, when present) ---------------------------------------
 
     def qbr_export(self, account_id: str, qbr_date: dt.date | None = None) -> Path:
@@ -403,7 +446,7 @@ class Workbench:
 
         qbr_date = qbr_date or business_days_after(self.as_of, 10)
         with self.lock:
-            text = reviews_service.qbr_markdown(self.desk, account_id, qbr_date)
+            text = reviews_service.qbr_markdown(self.desk, account_id, qbr_date, "customer")
             name = self.desk.resolve(account_id).name
         # Customer notes leave the book here: private like the book itself.
         self.export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -417,10 +460,10 @@ class Workbench:
         """(metrics for the last 12 months, calibration) from csdesk.desk.reviews."""
         from csdesk.desk import reviews as reviews_service
 
-        start = self.as_of - relativedelta(months=12)
+        end = self.as_of + dt.timedelta(days=1)  # the last 12 months, today included
+        start = end - relativedelta(months=12)
         with self.lock:
-            metrics = reviews_service.portfolio_metrics(self.desk, start, self.as_of,
-                                                        assessments)
+            metrics = reviews_service.portfolio_metrics(self.desk, start, end, assessments)
             calibration, _ = reviews_service.calibration(self.desk, None)
         return metrics, calibration
 

@@ -272,10 +272,12 @@ class RenewalForm(Form):
             yield Static(_title("Log a renewal outcome", self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Outcome")
-                yield CompactSelect(_options(Outcome), value="renewed", allow_blank=False, id="outcome")
+                # No default (issue 19): Enter must not log a renewal nobody chose.
+                yield CompactSelect(_options(Outcome), prompt="choose the outcome",
+                                    allow_blank=True, id="outcome")
                 yield Label("Date")
                 yield CompactInput(self.today.isoformat(), id="date")
-                yield Label("New ARR")
+                yield Label("New ARR", id="new-arr-label")
                 yield CompactInput(f"{self.arr:.0f}", id="new-arr")
                 yield Label("Reason")
                 yield CompactInput(placeholder="why (churned)", id="reason")
@@ -288,14 +290,26 @@ class RenewalForm(Form):
                          "Escape cancels", classes="form-help")
 
     def on_mount(self) -> None:
-        self.query_one("#new-arr", Input).focus()
+        self.query_one("#outcome", Select).focus()
+
+    @on(Select.Changed, "#outcome")
+    def outcome_chosen(self, event: Select.Changed) -> None:
+        """Churned has no new ARR: its field is hidden."""
+        churned = event.value == Outcome.churned.value
+        for wid in ("#new-arr-label", "#new-arr"):
+            self.query_one(wid).display = not churned
 
     @on(Input.Submitted)
     def submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
-        outcome = Outcome(self.query_one("#outcome", Select).value)
+        chosen = self.query_one("#outcome", Select).value
+        if chosen is Select.BLANK or chosen is Select.NULL:
+            self.problem("choose the outcome: renewed, expanded, contracted or churned")
+            self.query_one("#outcome", Select).focus()
+            return
+        outcome = Outcome(chosen)
         try:
             day = parse_iso_day(self.query_one("#date", Input).value.strip(), "date")
         except ValueError as exc:

@@ -740,7 +740,8 @@ async def test_log_a_renewal_outcome(app):
         assert account_id is not None
         before = app.book.assessments[account_id].account
         await pilot.press("o")
-        await pilot.press("enter")  # renewed at the same ARR, today
+        app.screen.query_one("#outcome").value = "renewed"  # no default: chosen (issue 19)
+        await pilot.press("tab", "enter")  # from the date: renewed at the same ARR, today
         await settle(pilot)
         row = app.workbench.desk.db.execute(
             "SELECT outcome, previous_arr, new_arr FROM renewals WHERE account_id=? AND date=?",
@@ -771,7 +772,9 @@ async def test_export_the_qbr_agenda_from_today(demo_book, tmp_path):
     app.workbench.close()
     [path] = exports.glob("qbr-*.md")
     text = path.read_text()
-    assert text.startswith("# QBR: ") and "| Time | Topic | Owner |" in text
+    # the agenda to send (issue 19): nothing internal in it
+    assert text.startswith("# Quarterly business review: ") and "| Time | Topic | Owner |" in text
+    assert "Health breakdown" not in text and "CSM: you" not in text
     assert first.name.split()[0] in text.splitlines()[0]
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 

@@ -132,6 +132,9 @@ class PortfolioScreen(BookScreen):
                 yield Static("", id="bands", classes="panel")
                 yield Static("Calibration (§12)\nChecking the scores against the renewal "
                              "outcomes…", id="calibration", classes="panel")
+            # The portfolio over time (issue 19): csdesk.tui.widgets.trend
+            yield Static("Reading the score history…", id="band-trend", classes="panel")
+            yield Static("", id="retention-trend", classes="panel")
         yield WorkStatus()
         yield Footer(compact=True)
 
@@ -142,6 +145,29 @@ class PortfolioScreen(BookScreen):
             return
         self.query_one("#bands", Static).update(bands_text(book))
         self.load_metrics()
+        self.load_trend()
+
+    @work(thread=True, exclusive=True, group="portfolio-trend")
+    def load_trend(self) -> None:
+        """The portfolio over time: band mix per month, GRR/NRR per quarter, forecast
+        accuracy (csdesk.desk.forecast), each chart with its numbers."""
+        from csdesk.tui.widgets.trend import band_mix_chart, retention_chart
+
+        app = self.app
+        try:
+            months, quarters, accuracy = app.workbench.trend()
+        except Exception as exc:  # show, don't crash: the other panels still work
+            app.call_from_thread(self.query_one("#band-trend", Static).update,
+                                 Text(f"Could not read the trend: {exc}", style="red"))
+            return
+        targets = app.workbench.rules.targets
+        charts = (band_mix_chart(months),
+                  retention_chart(quarters, targets.grr, targets.nrr, accuracy))
+        app.call_from_thread(self._show_trend, *charts)
+
+    def _show_trend(self, bands: Text, retention: Text) -> None:
+        self.query_one("#band-trend", Static).update(bands)
+        self.query_one("#retention-trend", Static).update(retention)
 
     @work(thread=True, exclusive=True, group="portfolio")
     def load_metrics(self) -> None:

@@ -1,0 +1,111 @@
+"""The Renewals screen (docs/workflow.md §7): calls with a note, the outcome form that starts on
+the outcome, overdue renewals at the top; and the Portfolio's trend charts with their numbers."""
+
+from __future__ import annotations
+
+from .conftest import AS_OF, SIZE, settle
+
+
+async def test_c_records_a_call_with_a_note_beside_the_suggestion(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        row = screen.selected_row()
+        assert row is not None and row.call is None
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert "csdesk suggests" in str(form.query_one("#forecast-suggestion").render())
+        assert form.query_one("#call").value == row.suggested_call.value  # starts on it
+        form.query_one("#call").value = "at_risk"
+        await pilot.press("tab")
+        await pilot.press(*"Budget frozen [until] Q2")
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = app.workbench.desk.db.execute(
+            "SELECT call, note, made_on, renewal_date, suggested FROM forecast_calls "
+            "WHERE account_id=? ORDER BY id DESC", [row.account_id]).fetchone()
+        assert saved == ("at_risk", "Budget frozen [until] Q2", AS_OF.isoformat(),
+                         row.renewal_date.isoformat(), row.suggested_call.value)
+        again = next(r for r in app.screen.query_one("#renewals").rows
+                     if r.account_id == row.account_id)
+        assert again.call == "at_risk" and again.note == "Budget frozen [until] Q2"
+
+
+async def test_overdue_renewals_first_and_forecast_arr_in_the_header(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        rows = app.screen.query_one("#renewals").rows
+        overdue = [r.overdue for r in rows]
+        assert overdue == sorted(overdue, reverse=True)  # every overdue one before the rest
+        assert all(r.days_to_renewal <= 180 for r in rows)
+        top = str(app.screen.query_one("#renewals-top").render())
+        assert "Forecast  90 d:" in top and "Forecast 180 d:" in top and "commit" in top
+
+
+async def test_the_outcome_form_starts_on_the_outcome_with_no_default(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        account_id = app.screen.selected_account_id()
+        await pilot.press("o")
+        await settle(pilot)
+        form = app.screen
+        outcome = form.query_one("#outcome")
+        assert app.focused is outcome and outcome.is_blank()
+        await pilot.press("ctrl+s")  # nothing chosen: refused, nothing written
+        await settle(pilot)
+        assert "choose the outcome" in str(form.query_one("#form-problem").render())
+        assert app.workbench.desk.db.execute(
+            "SELECT count(*) FROM renewals WHERE account_id=? AND date=?",
+            [account_id, AS_OF.isoformat()]).fetchone()[0] == 0
+        outcome.value = "churned"
+        await settle(pilot)
+        assert not form.query_one("#new-arr").display  # churned: no new ARR
+        assert not form.query_one("#new-arr-label").display
+        outcome.value = "contracted"
+        await settle(pilot)
+        assert form.query_one("#new-arr").display
+
+
+async def test_portfolio_trend_charts_with_their_numbers(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        bands = str(app.screen.query_one("#band-trend").render())
+        retention = str(app.screen.query_one("#retention-trend").render())
+    assert "Band mix per month" in bands and "2026-11" in bands and "2025-12" in bands
+    assert "█" in bands  # drawn
+    assert "Retention per quarter" in retention and "2026-Q4 GRR" in retention
+    assert "%" in retention and "Forecast calls right" in retention
+    assert "your calls" in retention and "csdesk's suggestions" in retention
+
+
+def _snap_at(snap_compare, app, size, *keys):
+    async def run_before(pilot):
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+
+    return snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_renewals_at_80x24(snap_compare, app):
+    assert _snap_at(snap_compare, app, (80, 24), "3")
+
+
+def test_forecast_call_form(snap_compare, app):
+    assert _snap_at(snap_compare, app, SIZE, "3", "c")
+
+
+def test_portfolio_trend_at_80x24(snap_compare, app):
+    assert _snap_at(snap_compare, app, (80, 24), "4", "end")
