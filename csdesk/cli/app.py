@@ -211,7 +211,15 @@ def build_parser() -> argparse.ArgumentParser:
                 "log meetings and mails from .ics, .eml and .mbox files as touchpoints")
     p.add_argument("paths", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    # --- plans and corrections (issue 18, docs/workflow.md) ---
+    _plan_commands(command)
     return parser
+
+
+def _plan_commands(command) -> None:
+    from csdesk.cli.commands.plans_parser import add_plan_commands
+
+    add_plan_commands(command, _lazy, _common)
 
 
 def _open_workbench(ctx: Context) -> int:

@@ -99,6 +99,21 @@ class Flag(StrEnum):
     exec_engaged = "exec_engaged"
 
 
+class Influence(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class PlanStatus(StrEnum):
+    """A save plan's status (docs/workflow.md): won when the account is back to yellow or green
+    at the checkpoint, lost when it churned."""
+
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
 class GoalStatus(StrEnum):
     not_started = "not_started"
     on_track = "on_track"
@@ -170,6 +185,8 @@ class Contact(_Row):
     departed_on: dt.date | None = None
     sentiment: Sentiment | None = None
     success_definition: str | None = None
+    reports_to: str | None = None  # another contact's email or contact_id (the map's lines)
+    influence: Influence | None = None
 
 
 class Usage(_Row):
@@ -278,12 +295,16 @@ class SavePlan(_Row):
     success_criteria_90: str = ""
     checkpoint_date: dt.date | None = None
     created_at: dt.datetime | None = None
+    id: int | None = None  # the stored plan's row id (None: not stored yet)
+    status: PlanStatus = PlanStatus.open
 
 
 class RemediationAction(_Row):
     action: str
-    owner: str
-    due: dt.date
+    owner: str = ""
+    due: dt.date | None = None
+    id: int | None = None  # save_plan_actions.id once stored
+    done_on: dt.date | None = None
 
 
 SavePlan.model_rebuild()

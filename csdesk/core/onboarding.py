@@ -61,7 +61,7 @@ CHECKLISTS: dict[Milestone, tuple[tuple[str, str, bool], ...]] = {
     Milestone.M1: (
         ("stakeholders_aligned", "Stakeholders aligned on goals", False),
         ("technical_setup", "Technical setup complete (integrations, SSO, data import)", False),
-        ("success_plan_signed", "Success plan signed with 3-5 measurable goals", False),
+        ("success_plan_signed", "Success plan signed with 3-5 measurable goals", True),
     ),
     Milestone.M2: (
         ("core_use_case_live", "Core use case live with real data", False),
@@ -95,6 +95,14 @@ def _auto_done(milestone: Milestone, key: str, data: AccountData, as_of: dt.date
         met = next((u.date for u in rows if at_least(u.active_users, seats, o.m3_seat_ratio)),
                    None)
         latest = (f"{rows[-1].active_users} of {seats} seats active" if rows else "no usage yet")
+    elif key == "success_plan_signed":
+        # docs/workflow.md: ticks itself once 3-5 goals have target dates (goals carry no
+        # date of their own: met as of the day, the milestone's recorded date kept after).
+        from csdesk.core.plans import m1_goals_met, measurable_goals
+
+        count = measurable_goals(data.goals)
+        met = as_of if m1_goals_met(data.goals, rules) else None
+        latest = f"{count} goal{'' if count == 1 else 's'} with target dates"
     else:
         return None, None
     return met, latest

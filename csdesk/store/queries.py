@@ -237,10 +237,11 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
 
     tables: dict[str, dict[str, list]] = {}
     tables["contacts"] = _grouped((
-        (a, n, cid, t, e, role, st, days[dep] if dep else None, sen, sd)
-        for a, n, cid, t, e, role, st, dep, sen, sd in q(
+        (a, n, cid, t, e, role, st, days[dep] if dep else None, sen, sd, rt, inf)
+        for a, n, cid, t, e, role, st, dep, sen, sd, rt, inf in q(
             "SELECT account_id, name, contact_id, title, email, role, status, departed_on, "
-            f"sentiment, success_definition FROM contacts WHERE 1=1{where} ORDER BY id")),
+            "sentiment, success_definition, reports_to, influence "
+            f"FROM contacts WHERE 1=1{where} ORDER BY id")),
         _contact)
 
     usage_from = (as_of - dt.timedelta(days=usage_days)).isoformat()
@@ -304,9 +305,8 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
             f"WHERE done_on <= ?{where}", day)),
         _milestone_item)
 
-    tables["save_plans"] = _by_account(save_plan_from_row(r) for r in _rows(
-        db, f"SELECT * FROM save_plans WHERE trigger_date <= ?{where} ORDER BY trigger_date",
-        [day, *params]))
+    tables["save_plans"] = _by_account(save_plans_read(db, f"trigger_date <= ?{where}",
+                                                       [day, *params]))
 
     history_from = ("" if history_days is None  # every ISO date sorts after ""
                     else (as_of - dt.timedelta(days=history_days)).isoformat())
@@ -521,17 +521,32 @@ _save_plan = trusted(SavePlan)
 _remediation_action = trusted(RemediationAction)
 
 
-def save_plan_from_row(r: dict) -> SavePlan:
+def save_plan_from_row(r: dict, actions: tuple[RemediationAction, ...] = ()) -> SavePlan:
     return _save_plan(
         account_id=r["account_id"], trigger=r["trigger"], trigger_date=_D(r["trigger_date"]),
         root_cause=r["root_cause"], executive_alignment=r["executive_alignment"],
-        remediation_actions=tuple(
-            _remediation_action(action=a["action"], owner=a["owner"], due=_D(a["due"]))
-            for a in json.loads(r["remediation_actions"] or "[]")),
+        remediation_actions=actions,
         success_criteria_30=r["success_criteria_30"], success_criteria_60=r["success_criteria_60"],
         success_criteria_90=r["success_criteria_90"], checkpoint_date=_day(r["checkpoint_date"]),
         created_at=dt.datetime.fromisoformat(r["created_at"]) if r["created_at"] else None,
     )
+
+
+def save_plans_read(db: sqlite_utils.Database, where: str, params: list) -> list[SavePlan]:
+    """The save plans `where` picks (a condition on save_plans' columns), in trigger-date
+    order, each with its remediation actions (save_plan_actions: earliest due first, undated
+    last, then as added). Two queries, however many plans."""
+    actions: dict[int, list] = defaultdict(list)
+    make = _remediation_action
+    for pid, aid, text, owner, due, done in db.execute(
+            "SELECT plan_id, id, text, owner, due, done_on FROM save_plan_actions WHERE plan_id "
+            f"IN (SELECT id FROM save_plans WHERE {where}) ORDER BY plan_id, due IS NULL, due, id",
+            params):
+        actions[pid].append(make(action=text, owner=owner, due=_day(due), id=aid,
+                                 done_on=_day(done)))
+    return [save_plan_from_row(r, tuple(actions.get(r["id"], ())))
+            for r in _rows(db, f"SELECT * FROM save_plans WHERE {where} "
+                               "ORDER BY trigger_date, id", params)]
 
 
 def load_notes(db: sqlite_utils.Database, account_id: str) -> list[Note]:

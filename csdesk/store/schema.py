@@ -271,6 +271,20 @@ CREATE TABLE IF NOT EXISTS save_plan_actions (
     done_on TEXT
 );
 CREATE INDEX IF NOT EXISTS save_plan_actions_plan ON save_plan_actions(plan_id);
+-- The actions a version-2 book kept as JSON in save_plans.remediation_actions move here
+-- (the column stays, emptied: '[]').
+INSERT INTO save_plan_actions (plan_id, text, owner, due)
+SELECT plan_id, action, coalesce(owner, ''), due FROM (
+    SELECT p.id AS plan_id, j.key AS n,
+           CASE WHEN j.type = 'object' THEN trim(json_extract(j.value, '$.action')) END AS action,
+           CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.owner') END AS owner,
+           CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.due') END AS due
+    FROM save_plans p, json_each(CASE WHEN json_valid(p.remediation_actions)
+                                      AND json_type(p.remediation_actions) = 'array'
+                                 THEN p.remediation_actions ELSE '[]' END) j)
+WHERE coalesce(action, '') != ''
+ORDER BY plan_id, n;
+UPDATE save_plans SET remediation_actions = '[]' WHERE remediation_actions != '[]';
 
 CREATE TABLE IF NOT EXISTS forecast_calls (
     id INTEGER PRIMARY KEY,

@@ -128,7 +128,8 @@ def contact_row(c: Contact) -> dict:
         "email": c.email, "role": str(c.role), "status": str(c.status),
         "departed_on": c.departed_on.isoformat() if c.departed_on else None,
         "sentiment": str(c.sentiment) if c.sentiment else None,
-        "success_definition": c.success_definition,
+        "success_definition": c.success_definition, "reports_to": c.reports_to,
+        "influence": str(c.influence) if c.influence else None,
     }
 
 
@@ -139,14 +140,15 @@ def save_contact(db: sqlite_utils.Database, contact: Contact, *, rowid: int | No
         if rowid is None:
             cur = db.execute(
                 "INSERT INTO contacts (account_id, name, contact_id, title, email, role, status, "
-                "departed_on, sentiment, success_definition) VALUES (:account_id, :name, "
-                ":contact_id, :title, :email, :role, :status, :departed_on, :sentiment, "
-                ":success_definition)", row)
+                "departed_on, sentiment, success_definition, reports_to, influence) VALUES "
+                "(:account_id, :name, :contact_id, :title, :email, :role, :status, "
+                ":departed_on, :sentiment, :success_definition, :reports_to, :influence)", row)
             return cur.lastrowid
         db.execute(
             "UPDATE contacts SET name=:name, contact_id=:contact_id, title=:title, email=:email, "
             "role=:role, status=:status, departed_on=:departed_on, sentiment=:sentiment, "
-            "success_definition=:success_definition WHERE id=:id", row | {"id": rowid})
+            "success_definition=:success_definition, reports_to=:reports_to, "
+            "influence=:influence WHERE id=:id", row | {"id": rowid})
         return rowid
 
 
@@ -221,6 +223,7 @@ def log_renewal(db: sqlite_utils.Database, renewal: Renewal, *, new_renewal_date
 
 
 def save_plan_row(p: SavePlan) -> dict:
+    """The plan's own row (its remediation actions are rows of save_plan_actions)."""
     return {
         "account_id": p.account_id, "trigger": p.trigger,
         "trigger_date": p.trigger_date.isoformat(), "root_cause": p.root_cause,
@@ -236,27 +239,50 @@ def save_plan_row(p: SavePlan) -> dict:
     }
 
 
+_INSERT_PLAN = (
+    "INSERT OR IGNORE INTO save_plans (account_id, trigger, trigger_date, root_cause, "
+    "executive_alignment, success_criteria_30, success_criteria_60, success_criteria_90, "
+    "checkpoint_date, created_at, status) VALUES (:account_id, :trigger, :trigger_date, "
+    ":root_cause, :executive_alignment, :success_criteria_30, :success_criteria_60, "
+    ":success_criteria_90, :checkpoint_date, :created_at, :status)")
+
+
+def _insert_actions(db: sqlite_utils.Database, plan_id: int, plan: SavePlan) -> None:
+    db.conn.executemany(
+        "INSERT INTO save_plan_actions (plan_id, text, owner, due, done_on) VALUES (?,?,?,?,?)",
+        [(plan_id, a.action, a.owner, a.due.isoformat() if a.due else None,
+          a.done_on.isoformat() if a.done_on else None) for a in plan.remediation_actions])
+
+
 def ensure_save_plans(db: sqlite_utils.Database, plans: Iterable[SavePlan]) -> None:
-    """One stored save plan per critical alert (§4); an existing one is never overwritten."""
-    rows = [save_plan_row(p) for p in plans]
-    if not rows:
+    """One stored save plan per critical alert (§4), with its suggested remediation actions;
+    an existing one is never overwritten. One transaction."""
+    plans = list(plans)
+    if not plans:
         return
     with transaction(db):
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO save_plans (account_id, trigger, trigger_date, root_cause, "
-            "executive_alignment, remediation_actions, success_criteria_30, success_criteria_60, "
-            "success_criteria_90, checkpoint_date, created_at) VALUES (:account_id, :trigger, "
-            ":trigger_date, :root_cause, :executive_alignment, :remediation_actions, "
-            ":success_criteria_30, :success_criteria_60, :success_criteria_90, "
-            ":checkpoint_date, :created_at)", rows)
+        for plan in plans:
+            cur = db.execute(_INSERT_PLAN, save_plan_row(plan))
+            if cur.rowcount == 1:
+                _insert_actions(db, cur.lastrowid, plan)
 
 
-def save_save_plan(db: sqlite_utils.Database, plan: SavePlan) -> None:
+def save_save_plan(db: sqlite_utils.Database, plan: SavePlan) -> int:
+    """Store a plan whole (its actions replaced by the plan's): the plan of the same trigger
+    is updated in place (its id kept). Returns the plan's id. One transaction."""
+    row = save_plan_row(plan)
     with transaction(db):
+        db.execute(_INSERT_PLAN, row)
         db.execute(
-            "INSERT OR REPLACE INTO save_plans (account_id, trigger, trigger_date, root_cause, "
-            "executive_alignment, remediation_actions, success_criteria_30, success_criteria_60, "
-            "success_criteria_90, checkpoint_date, created_at) VALUES (:account_id, :trigger, "
-            ":trigger_date, :root_cause, :executive_alignment, :remediation_actions, "
-            ":success_criteria_30, :success_criteria_60, :success_criteria_90, "
-            ":checkpoint_date, :created_at)", save_plan_row(plan))
+            "UPDATE save_plans SET root_cause=:root_cause, executive_alignment="
+            ":executive_alignment, success_criteria_30=:success_criteria_30, "
+            "success_criteria_60=:success_criteria_60, success_criteria_90="
+            ":success_criteria_90, checkpoint_date=:checkpoint_date, status=:status "
+            "WHERE account_id=:account_id AND trigger=:trigger AND trigger_date=:trigger_date",
+            row)
+        plan_id = db.execute(
+            "SELECT id FROM save_plans WHERE account_id=? AND trigger=? AND trigger_date=?",
+            [row["account_id"], row["trigger"], row["trigger_date"]]).fetchone()[0]
+        db.execute("DELETE FROM save_plan_actions WHERE plan_id=?", [plan_id])
+        _insert_actions(db, plan_id, plan)
+    return plan_id

@@ -25,7 +25,7 @@ CASES = [
     (Usage, dict(account_id="A1", date=D(2026, 11, 1), active_users=12, logins=40)),
     (Contact, dict(account_id="A1", name="Ana Ruiz", contact_id="c1", title="VP", email="a@x.co",
                    role=Role.champion, status=ContactStatus.active, departed_on=None, sentiment=None,
-                   success_definition=None)),
+                   success_definition=None, reports_to="ceo@x.co", influence=None)),
     (Account, dict(account_id="A1", name="Acme", arr=100_000.0, contract_start=D(2026, 1, 1),
                    renewal_date=D(2027, 1, 1), seats_licensed=50, term_months=12,
                    industry="SaaS", owner="me", status=AccountStatus.active)),
