@@ -228,9 +228,9 @@ def test_a_key_sql_repeats_falls_back_to_the_upsert(book):
         "accounts": [("A1", "Acme", 1.0, "2024-01-01", "2025-01-01", None, 12, None, None,
                       "active")],
         "contacts": [("A1", "Maria", None, None, "m@x.example", "other", "active", None, None,
-                      None),
+                      None, None, None),
                      ("A1", "Maria L", None, None, "M@X.example", "champion", "active", None,
-                      None, None)],
+                      None, None, None, None)],
         "nps": [("A1", "2026-01-01", 5, None, "first"), ("A1", "2026-01-01", 7, "", "second")],
     })
     assert book.execute("SELECT name, role FROM contacts").fetchall() == [("Maria L",

@@ -1,4 +1,5 @@
-"""Write the import tables as CSV files (one per table, import columns as headers).
+"""Write the book's tables as CSV files (one per table, import columns as headers); importing
+the folder into an empty book restores the same book.
 
 Any CSV csdesk writes may be opened in a spreadsheet, so a cell that a spreadsheet would run as
 a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, tab, carriage return first) is neutralised with a
@@ -12,19 +13,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-IMPORT_COLUMNS: dict[str, list[str]] = {
-    "accounts": ["account_id", "name", "arr", "contract_start", "renewal_date", "seats_licensed",
-                 "term_months", "industry", "owner", "status"],
-    "contacts": ["account_id", "name", "contact_id", "title", "email", "role", "status",
-                 "departed_on", "sentiment", "success_definition"],
-    "usage": ["account_id", "date", "active_users", "logins"],
-    "tickets": ["ticket_id", "account_id", "opened_on", "closed_on", "severity", "csat"],
-    "nps": ["account_id", "date", "score", "contact", "comment"],
-    "touchpoints": ["account_id", "date", "kind", "status", "summary", "flags"],
-    "goals": ["account_id", "goal", "target_date", "status", "roi_note"],
-    "renewals": ["account_id", "date", "outcome", "previous_arr", "new_arr", "reason",
-                 "preventable", "competitor"],
-}
+from csdesk.store.importing.tables import TABLES
+
+# Every table the book round-trips, with its stored columns (the import columns, and the
+# working tables' row ids so a save plan's actions still name their plan).
+IMPORT_COLUMNS: dict[str, list[str]] = {name: list(t.columns) for name, t in TABLES.items()}
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

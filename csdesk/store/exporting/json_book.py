@@ -26,7 +26,7 @@ FORMAT = "csdesk book"
 def _converter(table: str, column: str):
     """How a stored value of `column` reads in the JSON book (None: as stored; a None value
     stays None). Text, dates and choices are stored as text (TEXT columns), as they read."""
-    if column == "flags":
+    if KINDS[table][column] in ("flags", "list"):  # flags, a touchpoint's contacts
         return lambda value: [f for f in value.split(";") if f]
     if column == "preventable":
         return bool
@@ -45,7 +45,9 @@ def _rows(db: sqlite_utils.Database, name: str) -> Iterator[dict]:
     """A table's rows as the JSON book has them, in their natural key's order, one at a time."""
     table = TABLES[name]
     cols = ", ".join(table.columns)
-    order = ", ".join(f"{c} IS NULL, {c}" for c in (*table.key, *table.columns))
+    # A touchpoint's key is its uid (issue 24): those sort by their columns, the uid last.
+    first = () if table.key == ("uid",) else table.key
+    order = ", ".join(f"{c} IS NULL, {c}" for c in (*first, *table.columns))
     converters = [(i, convert) for i, column in enumerate(table.columns)
                   if (convert := _converter(name, column)) is not None]
     columns = table.columns

@@ -19,9 +19,12 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     """A CSV file's header and rows with their physical line numbers (header = line 1).
 
     Blank rows are skipped; so are the footer lines of a Salesforce report (after a blank line:
-    `Grand Totals (N records)`, a confidentiality line, a copyright line).
+    `Grand Totals (N records)`, a confidentiality line, a copyright line). A cell a CSV export
+    guarded against formula injection (`'=...`, `'+...`, `'-...`, `'@...`) reads without its
+    apostrophe, so csdesk's own CSV files import as they were exported.
     """
-    plain = _read_plain_csv(text, label, table)
+    guarded = "'" in text and _GUARDED.search(text) is not None
+    plain = None if guarded else _read_plain_csv(text, label, table)
     if plain is not None:
         plain.text_only = True
         return plain
@@ -33,6 +36,8 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
         memo: dict[str, str] = {}
         same = memo.setdefault
         everything = [[same(c, c) for c in cells] for cells in reader]
+        if guarded:
+            everything = [[_unguard(c) for c in cells] for cells in everything]
         del memo
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if len(everything) == lines:  # no cell spans lines: row i is on line i
@@ -68,6 +73,16 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     source = Source(label, table, headers, out)
     source.text_only = True
     return source
+
+
+# A cell starting with an apostrophe and a formula character (after a comma, a line end or
+# an opening quote): the OWASP guard csdesk's exports (and spreadsheets) put there.
+_GUARDED = re.compile(r"(?:^|[,\n\r\"])'[=+\-@\t\r]")
+
+
+def _unguard(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") \
+        else cell
 
 
 _BLANK_FIRST_CELL = re.compile(r"\n[^\S\n]*(?:,|\n|$)")  # at a line end: the next line's

@@ -115,8 +115,13 @@ def _converter(kind: str, column: str, choices: dict[str, str], dayfirst: bool):
 def _storer(kind: str):
     """How a validated attribute becomes a stored value (None: as it is)."""
     return {"date": dt.date.isoformat, "datetime": dt.datetime.isoformat,
-            "choice": lambda v: v.value, "flags": db_value, "bool": int,
-            "object": db_value}.get(kind)
+            "choice": lambda v: v.value, "flags": db_value, "list": db_value, "bool": int,
+            "object": _object_value}.get(kind)
+
+
+def _object_value(value):
+    # An empty list of save-plan actions is stored as its JSON ("[]"), not as empty flags.
+    return "[]" if value == () else db_value(value)
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
@@ -168,6 +173,15 @@ def _cell(kind: str, column: str, value, dayfirst: bool, choices: dict[str, str]
             raise ParseError(f"expected flags separated by ';', got {value!r}")
         return tuple((choices or {}).get(normalise_choice(p), p.strip()) if isinstance(p, str)
                      else p for p in parts if not isinstance(p, str) or p.strip())
+    if kind == "list":
+        if isinstance(value, str):
+            parts = value.split(";")
+        elif isinstance(value, (list, tuple)):
+            parts = value
+        else:
+            raise ParseError(f"expected values separated by ';', got {value!r}")
+        return tuple(p.strip() if isinstance(p, str) else p for p in parts
+                     if not isinstance(p, str) or p.strip())
     if kind == "bool" and isinstance(value, str):
         return value.strip().casefold()
     if kind == "datetime" and isinstance(value, str):
@@ -191,9 +205,13 @@ def _field_validator(table: str, column: str):
 
 @functools.lru_cache(maxsize=None)
 def _stored_default(table: str, column: str):
-    """A column's default as the book stores it (what the model fills in for a missing cell)."""
-    return db_value(TABLES[table].model.model_fields[column].get_default(
-        call_default_factory=True))
+    """A column's default as the book stores it (what the model fills in for a missing cell);
+    None for a required column, which has none (a source with no rows leaves it out: an empty
+    table of a JSON book, a header-only file)."""
+    info = TABLES[table].model.model_fields[column]
+    if info.is_required():
+        return None
+    return db_value(info.get_default(call_default_factory=True))
 
 
 _PLAIN_TEXT = (str, str | None, typing.Optional[str])

@@ -16,9 +16,10 @@ import types
 import typing
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from csdesk.core import models as m
+from csdesk.core.forecast import ForecastCall
 from csdesk.core.parse import normalise_choice
 
 
@@ -38,19 +39,46 @@ def _t(name, model, columns, key, conflict="") -> Table:
                  None if conflict is None else (conflict or ", ".join(key.split())))
 
 
-# In dependency order: accounts first, everything else names an account.
+class SavePlanActionRow(BaseModel):
+    """A stored save plan's remediation action (the `save_plan_actions` table)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int
+    plan_id: int
+    text: str = Field(min_length=1)
+    owner: str = ""
+    due: dt.date | None = None
+    done_on: dt.date | None = None
+
+
+class SnoozeRow(m.Snooze):
+    """A stored snooze: the model with its row id."""
+
+    id: int
+
+
+class ForecastCallRow(ForecastCall):
+    """A stored forecast call: the model with its row id."""
+
+    id: int
+
+
+# In dependency order: accounts first, everything else names an account (or a save plan).
 TABLES: dict[str, Table] = {t.name: t for t in (
     _t("accounts", m.Account, "account_id name arr contract_start renewal_date seats_licensed "
        "term_months industry owner status", "account_id"),
     _t("contacts", m.Contact, "account_id name contact_id title email role status departed_on "
-       "sentiment success_definition", "account_id email",
+       "sentiment success_definition reports_to influence", "account_id email",
        "account_id, coalesce(lower(email), '~' || lower(name))"),
     _t("usage", m.Usage, "account_id date active_users logins", "account_id date"),
     _t("tickets", m.Ticket, "ticket_id account_id opened_on closed_on severity csat", "ticket_id"),
     _t("nps", m.Nps, "account_id date score contact comment", "account_id date contact",
        "account_id, date, coalesce(contact, '')"),
-    _t("touchpoints", m.Touchpoint, "account_id date kind status summary flags",
-       "account_id date kind summary", "account_id, date, kind, coalesce(summary, '')"),
+    # Keyed by its uid (issue 24): a row without one takes the uid of the stored touchpoint
+    # with its natural key (account, date, kind, summary), else a new one (`plan.with_uids`).
+    _t("touchpoints", m.Touchpoint, "account_id date kind status summary flags contacts "
+       "responds_to uid", "uid"),
     _t("goals", m.Goal, "account_id goal target_date status roi_note", "account_id goal"),
     _t("renewals", m.Renewal, "account_id date outcome previous_arr new_arr reason preventable "
        "competitor", "account_id date"),
@@ -63,7 +91,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
        "account_id date"),
     _t("save_plans", m.SavePlan, "account_id trigger trigger_date root_cause executive_alignment "
        "remediation_actions success_criteria_30 success_criteria_60 success_criteria_90 "
-       "checkpoint_date created_at", "account_id trigger trigger_date"),
+       "checkpoint_date created_at id status", "account_id trigger trigger_date"),
+    # Version 3's working tables: rows with the book's own ids (a save plan's actions name the
+    # plan by its id), so a JSON book or CSV export restores them as they were.
+    _t("save_plan_actions", SavePlanActionRow, "id plan_id text owner due done_on", "id"),
+    _t("tasks", m.Task, "id account_id text due created_on done_on source", "id"),
+    _t("snoozes", SnoozeRow, "item_id account_id until reason created_on cleared_on id", "id"),
+    _t("forecast_calls", ForecastCallRow, "account_id renewal_date call note made_on suggested "
+       "id", "id"),
 )}
 
 IMPORT_TABLES = ("accounts", "contacts", "usage", "tickets", "nps", "touchpoints", "goals",
@@ -141,6 +176,8 @@ def _kind(annotation) -> str:
         return "choice"
     if typing.get_origin(annotation) is tuple and typing.get_args(annotation)[0] is m.Flag:
         return "flags"
+    if typing.get_origin(annotation) is tuple and typing.get_args(annotation)[0] is str:
+        return "list"  # `;`-separated text (a touchpoint's contacts)
     if annotation is str:
         return "text"
     return "object"
@@ -184,6 +221,9 @@ def db_value(value):
     if isinstance(value, tuple):
         if all(isinstance(v, enum.Enum) for v in value):
             return ";".join(v.value for v in value)
-        return json.dumps([{"action": a.action, "owner": a.owner, "due": a.due.isoformat()}
+        if all(isinstance(v, str) for v in value):  # a touchpoint's contacts
+            return ";".join(value)
+        return json.dumps([{"action": a.action, "owner": a.owner,
+                            "due": a.due.isoformat() if a.due is not None else None}
                            for a in value])
     raise TypeError(f"cannot store {type(value).__name__}")
