@@ -105,16 +105,42 @@ def _score(s: Snapshot | None) -> str:
 
 
 def _people(data: AccountData, *roles: Role) -> list[str]:
-    """Active contacts in `roles` by name (title; role when several roles are asked for)."""
+    """Active contacts in `roles` by name (title; role when several roles are asked for;
+    influence when mapped), the most influential first (docs/workflow.md, the map)."""
     out = []
-    for c in data.contacts:
+    for c in sorted(data.contacts, key=_by_influence):
         if c.status != ContactStatus.active or c.role not in roles:
             continue
         about = [md_escape(c.title)] if c.title else []
         if len(roles) > 1:
             about.append(str(c.role).replace("_", " "))
+        if c.influence:
+            about.append(f"{c.influence} influence")
         out.append(md_escape(c.name) + (f" ({', '.join(about)})" if about else ""))
     return out
+
+
+def _by_influence(c) -> int:
+    return {"high": 0, "medium": 1, "low": 2}.get(str(c.influence or ""), 3)
+
+
+def _plan_risks(data: AccountData, as_of: dt.date) -> list[str]:
+    """The open save plan as checklist lines of the risks: its state, root cause and open
+    remediation actions (docs/workflow.md)."""
+    from csdesk.core.plans import current_plan, is_open_action, plan_state
+
+    plan = current_plan(data.save_plans)
+    if plan is None or str(plan.status) != "open":
+        return []
+    checkpoint = (f", go/no-go {plan.checkpoint_date.isoformat()}" if plan.checkpoint_date
+                  else "")
+    lines = [f"- [ ] Save plan ({plan_state(plan)}{checkpoint}): root cause: "
+             + (md_escape(plan.root_cause) or "not written yet")]
+    for a in plan.remediation_actions:
+        if is_open_action(a, as_of):
+            lines.append(f"  - {md_escape(a.action)} ({md_escape(a.owner) or 'no owner'}, due "
+                         f"{a.due.isoformat() if a.due else 'not set'})")
+    return lines
 
 
 def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rules: Rules,
@@ -140,6 +166,15 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
         f"- Champion: {'; '.join(champions) if champions else 'none mapped (find one)'}",
         f"- Economic buyer / executive sponsor: "
         f"{'; '.join(executives) if executives else 'none mapped (find one before the QBR)'}",
+    ]
+    named = {Role.champion, Role.economic_buyer, Role.executive_sponsor}
+    others = [c for c in sorted(data.contacts, key=_by_influence)
+              if c.status == ContactStatus.active and c.role not in named
+              and str(c.influence or "") == "high"]
+    if others:
+        lines.append("- High influence, invite or brief: " + "; ".join(
+            md_escape(c.name) + f" ({str(c.role).replace('_', ' ')})" for c in others))
+    lines += [
         f"- CSM: {md_escape(csm_name) if csm_name else 'you'}",
         "- Account executive (AE)",
         "",
@@ -183,6 +218,7 @@ def render_qbr(assessment: Assessment, data: AccountData, qbr_date: dt.date, rul
         lines += [f"  - {a.level.upper()}: {md_escape(a.title)}" for a in assessment.alerts]
     else:
         lines.append("- [ ] Open alerts and risks: none open")
+    lines += _plan_risks(data, assessment.as_of)
     if band == Band.green:
         opportunity = (assessment.signals.expansion[0] if assessment.signals.expansion
                        else "ask where else the team could use the product")

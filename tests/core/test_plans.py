@@ -284,3 +284,29 @@ def test_an_account_is_checked_like_an_import_row(change, problems):
     with pytest.raises(FormProblems) as err:
         account_from_fields(fields)
     assert err.value.problems == problems
+
+
+# --- the QBR agenda reads the plan and the map ------------------------------------------------
+
+
+def test_the_qbr_lists_the_save_plan_as_a_risk_and_attendees_by_influence():
+    from csdesk.core.assess import assess
+    from csdesk.core.qbr import render_qbr
+
+    people = (person("Low", "executive_sponsor", influence="low"),
+              person("High", "economic_buyer", influence="high"),
+              person("Sam", "skeptic", influence="high"), person("Quiet", "user"))
+    open_plan = plan(root="Budget | cut", actions=(action(due=ahead(3), id=7),
+                                                   action(done_on=ago(1), id=8)),
+                     checkpoint=ahead(60))
+    data = book(contacts=people, save_plans=(open_plan,))
+    md = render_qbr(assess(data, AS_OF, RULES), data, ahead(14), RULES)
+    assert ("- Economic buyer / executive sponsor: High (economic buyer, high influence); "
+            "Low (executive sponsor, low influence)") in md
+    assert "- High influence, invite or brief: Sam (skeptic)" in md
+    assert (f"- [ ] Save plan (open, go/no-go {ahead(60)}): root cause: Budget \\| cut"
+            in md)
+    assert f"  - Exec call (Dana, due {ahead(3)})" in md
+    assert md.count("Exec call") == 1  # the done action is not a risk any more
+    won = book(contacts=people, save_plans=(plan(status="won"),))
+    assert "Save plan" not in render_qbr(assess(won, AS_OF, RULES), won, ahead(14), RULES)
