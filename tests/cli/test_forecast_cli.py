@@ -123,3 +123,22 @@ def test_qbr_for_the_customer_leaves_out_what_is_internal(book, capsys, tmp_path
     code, internal, _ = run(capsys, "--db", book, "--as-of", DAY, "qbr", "S1", "--for",
                             "internal")
     assert code == 0 and "Health breakdown" in internal and "CSM: you" in internal
+
+
+def test_exports_go_to_the_configured_folder_else_the_documents_folder(tmp_path):
+    import platformdirs
+
+    from csdesk.core.config import Config, parse_config
+    from csdesk.desk.settings import export_dir
+
+    assert export_dir(Config()) == __import__("pathlib").Path(platformdirs.user_documents_dir())
+    config = parse_config({"export_dir": str(tmp_path / "qbrs"), "csm_name": "Dana"})
+    assert export_dir(config) == tmp_path / "qbrs"
+    from csdesk.desk.desk import Desk
+    from csdesk.tui.book_view import Workbench
+
+    desk = Desk.open(tmp_path / "b.db", config, TODAY)
+    try:
+        assert Workbench(desk, book_path=tmp_path / "b.db").export_dir == tmp_path / "qbrs"
+    finally:
+        desk.close()

@@ -219,3 +219,25 @@ def test_grr_nrr_per_quarter_the_current_through_today():
     assert q1.arr_at_start == 250 and q1.grr == pytest.approx(200 / 250)
     assert q4.end == dt.date(2026, 11, 24)
     assert q4.arr_at_start == 200 and q4.grr == 1 and q4.nrr == pytest.approx(220 / 200)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.integers(-30, 200), st.integers(0, 10**6),
+                          st.sampled_from(list(Call)), st.none() | st.sampled_from(list(Call))),
+                max_size=12))
+def test_forecast_arr_splits_every_renewal_in_the_horizon_once(rows):
+    base = _row("A", 10, 1)
+    made = [base.model_copy(update={"account_id": f"A{i}", "days_to_renewal": days,
+                                    "arr": float(arr), "suggested_call": suggested,
+                                    "call": call, "overdue": days < 0})
+            for i, (days, arr, suggested, call) in enumerate(rows)]
+    got = forecast_arr(made, (90, 180))
+    for horizon in (90, 180):
+        assert sum(got[horizon].values()) == sum(r.arr for r in made
+                                                 if r.days_to_renewal <= horizon)
+    assert all(got[90][c] <= got[180][c] for c in got[90])
+    ordered = renewal_order(made)
+    assert [r.overdue for r in ordered] == sorted((r.overdue for r in made), reverse=True)
