@@ -7,6 +7,7 @@ the books it read alive, never to read them again: see `Desk.kept`.)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from csdesk.core.models import (
     Snapshot,
     trusted,
 )
-from csdesk.store import queries, writes
+from csdesk.store import changes, queries, writes
 from csdesk.store.schema import open_book
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -48,6 +49,11 @@ class Desk:
     # `csdesk.desk.parallel`). The default: one process.
     workers: int = 1
     min_slice: int = 1_000
+    # Reuse the day's kept assessments of accounts unchanged since (docs/architecture.md,
+    # "Reusing the day's assessments"); off, every run assesses every account.
+    reuse: bool = True
+    # docs/workflow.md: an as_of later than the local date is a what-if: nothing is stored.
+    what_if: bool = False
     # Other slices' processes already started (`start_scoring`), with the data_version then.
     _running: tuple | None = field(default=None, init=False, repr=False)
 
@@ -97,14 +103,19 @@ class Desk:
         # others. This connection's data_version changes with any other's commit: unchanged
         # from before any slice started to after the last, no slice saw a commit. Else the
         # slices run again, once, then the book is read whole here.
+        if self.reuse:
+            reused = self._assess_reusing(progress)
+            if reused is not None:
+                self.stop_scoring()
+                return reused
         running, self._running = self._running, None
         for _ in range(2):
             if running is None:
                 slices = self._slices()
                 if slices is None:
-                    return self._assess(None, progress)
+                    return self._assess_reading_versions(None, progress)
                 running = self._start(slices)
-            others, version = running
+            others, version, read_at = running
             running = None
             with queries.gc_paused(freeze=True):  # the other slices' come back as new objects
                 parts = others.finish(functools.partial(self._assess_slice,
@@ -112,10 +123,11 @@ class Desk:
             if self._data_version() == version:
                 break
         else:
-            return self._assess(None, progress)
+            return self._assess_reading_versions(None, progress)
         out = [a for assessments, _ in parts for a in assessments]
         conclusions = Conclusions(*([x for _, c in parts for x in getattr(c, name)]
-                                    for name in ("snapshots", "save_plans", "milestones")))
+                                    for name in ("snapshots", "save_plans", "milestones")),
+                                  assessed=_by_account(out), read_at=read_at)
         if progress:
             progress(len(out), len(out))
         return out, conclusions, []
@@ -127,7 +139,7 @@ class Desk:
         process's slice, started later, shares the interpreter with the app: the two about
         even out). `stop_scoring` ends them if the run never comes."""
         slices = self._slices() if self._running is None else None
-        if slices is not None:
+        if slices is not None and not (self.reuse and self._mostly_kept()):
             self._running = self._start(slices)
 
     def stop_scoring(self) -> None:
@@ -135,10 +147,16 @@ class Desk:
             self._running[0].stop()
             self._running = None
 
-    def _start(self, slices: list[list[str]]) -> tuple[shards.Running, int]:
-        """The other slices' processes started; this connection's data_version before."""
+    def _start(self, slices: list[list[str]]) -> tuple[shards.Running, int, dict[str, int]]:
+        """The other slices' processes started; this connection's data_version before, and
+        the accounts' versions then (`changes`: what the run's assessments were made at)."""
         path = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
         versions: list[int] = []
+        read_at: list[dict[str, int]] = []
+
+        def before_start() -> None:
+            versions.append(self._data_version())
+            read_at.append(changes.versions(self.db))
 
         def reopen() -> None:
             self.db = open_book(path, create=False)
@@ -146,8 +164,8 @@ class Desk:
         running = shards.start(
             slices, functools.partial(assess_slice, path, self.config, self.as_of),
             before_fork=self.db.conn.close, after_fork=reopen,
-            before_start=lambda: versions.append(self._data_version()))
-        return running, versions[0]
+            before_start=before_start)
+        return running, versions[0], read_at[0]
 
     def _data_version(self) -> int:
         return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
@@ -195,12 +213,71 @@ class Desk:
             return out, self._conclusions(book, out), book
 
     def store(self, conclusions: "Conclusions") -> None:
-        """Write a scoring run's conclusions (see `_conclusions`), one transaction per table."""
-        with queries.gc_paused():
+        """Write a scoring run's conclusions (see `_conclusions`) in one transaction, and keep
+        its assessments for reuse (`changes.keep`): those of the accounts nobody else wrote
+        since they were read, checked under the same write lock. A what-if day (`what_if`)
+        stores nothing."""
+        if self.what_if:
+            return
+        with queries.gc_paused(), writes.transaction(self.db):
+            keep = None
+            if self.reuse and conclusions.read_at is not None and conclusions.assessed:
+                now = changes.versions(self.db, list(conclusions.assessed))
+                keep = {a: x for a, x in conclusions.assessed.items()
+                        if conclusions.read_at.get(a, 0) == now[a]}
             writes.write_snapshots(self.db, conclusions.snapshots)
             writes.ensure_save_plans(self.db, conclusions.save_plans)
             if conclusions.milestones:
                 writes.set_milestones_done(self.db, conclusions.milestones)
+            if keep:
+                changes.keep(self.db, self.as_of.isoformat(), self.fingerprint, keep)
+
+    # --- reusing the day's assessments (docs/architecture.md) -------------------------------
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        return changes.code_fingerprint(self.config.model_dump_json())
+
+    def _mostly_kept(self) -> bool:
+        """Whether at most a slice's worth of accounts would need assessing again."""
+        valid = self.db.execute(
+            "SELECT count(*) FROM kept_assessments k LEFT JOIN account_versions v "
+            "ON v.account_id = k.account_id WHERE k.as_of = ? AND k.config = ? "
+            "AND k.version = coalesce(v.version, 0)",
+            [self.as_of.isoformat(), self.fingerprint]).fetchone()[0]
+        total = self.db.execute("SELECT count(*) FROM accounts").fetchone()[0]
+        return total - valid < self.min_slice
+
+    def _assess_reusing(self, progress: Progress | None
+                        ) -> tuple[list[Assessment], "Conclusions", list[AccountData]] | None:
+        """The book's assessments from the kept ones, with the changed accounts (fewer than
+        half the book) assessed again; None when too few are kept to be worth it."""
+        ids = queries.account_ids(self.db)
+        if not ids:
+            return None
+        kept = changes.kept(self.db, self.as_of.isoformat(), self.fingerprint)
+        stale = [a for a in ids if a not in kept]
+        if len(stale) * 2 > len(ids):
+            return None
+        fresh, conclusions, book = self._assess_reading_versions(stale, None) if stale else (
+            [], Conclusions([], [], []), [])
+        fresh_by_id = _by_account(fresh)
+        out = [kept.get(a) or fresh_by_id[a] for a in ids]
+        if progress:
+            progress(len(out), len(out))
+        return out, conclusions, book
+
+    def _assess_reading_versions(self, account_ids: list[str] | None, progress: Progress | None
+                                 ) -> tuple[list[Assessment], "Conclusions", list[AccountData]]:
+        """`_assess`, with the accounts' versions read before and after: an account whose
+        version did not move in between was read whole at that version."""
+        before = changes.versions(self.db, account_ids)
+        out, conclusions, book = self._assess(account_ids, progress)
+        after = changes.versions(self.db, account_ids)
+        read_at = {a: v for a, v in before.items() if after.get(a, 0) == v}
+        read_at.update({a: 0 for a in _by_account(out) if a not in before and a not in after})
+        return out, dataclasses.replace(conclusions, assessed=_by_account(out),
+                                        read_at=read_at), book
 
     def assess_account(self, account_id: str, *, store: bool = True
                        ) -> tuple[Assessment, AccountData]:
@@ -272,8 +349,15 @@ def assess_slice(path: str, config: Config, as_of: dt.date, account_ids: list[st
 
 @dataclass(frozen=True)
 class Conclusions:
-    """What a scoring run stores (see `Desk._conclusions`)."""
+    """What a scoring run stores (see `Desk._conclusions`), and the assessments to keep with
+    the versions of the accounts they were read at (`Desk.store`)."""
 
     snapshots: list[Snapshot]
     save_plans: list[SavePlan]
     milestones: list[tuple[str, Milestone, dt.date | None]]
+    assessed: dict[str, Assessment] | None = None
+    read_at: dict[str, int] | None = None
+
+
+def _by_account(assessments: list[Assessment]) -> dict[str, Assessment]:
+    return {a.account.account_id: a for a in assessments}

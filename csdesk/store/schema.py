@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from csdesk.store.changes import account_versions_schema
 from csdesk.store.search import SEARCH_INDEX
 
 APPLICATION_ID = 0x6373646B  # "csdk"
@@ -262,6 +263,18 @@ CREATE TABLE IF NOT EXISTS snoozes (
 CREATE INDEX IF NOT EXISTS snoozes_item ON snoozes(item_id);
 CREATE INDEX IF NOT EXISTS snoozes_account ON snoozes(account_id);
 
+-- Each Today item once, the first day it was shown (alert quality: items raised per trigger
+-- kind, docs/workflow.md). Not an account's row: no rule reads it (the item id names it).
+CREATE TABLE IF NOT EXISTS items_raised (
+    item_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    level TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_raised_seen ON items_raised(first_seen);
+CREATE INDEX IF NOT EXISTS touchpoints_responds_to ON touchpoints(responds_to)
+    WHERE responds_to IS NOT NULL;
+
 CREATE TABLE IF NOT EXISTS save_plan_actions (
     id INTEGER PRIMARY KEY,
     plan_id INTEGER NOT NULL REFERENCES save_plans(id) ON DELETE CASCADE,
@@ -296,6 +309,20 @@ CREATE TABLE IF NOT EXISTS forecast_calls (
     suggested TEXT
 );
 CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, renewal_date);
+
+-- A touchpoint's stable id (issue 24): two calls logged on one day are two touchpoints, and an
+-- export carries the id so importing it back changes nothing. The natural key only indexes.
+ALTER TABLE touchpoints ADD COLUMN uid TEXT;
+UPDATE touchpoints SET uid = account_id || ':' || date || ':' || id WHERE uid IS NULL;
+DROP INDEX IF EXISTS touchpoints_key;
+CREATE INDEX IF NOT EXISTS touchpoints_key
+    ON touchpoints(account_id, date, kind, coalesce(summary, ''));
+CREATE UNIQUE INDEX IF NOT EXISTS touchpoints_uid ON touchpoints(uid);
+CREATE TRIGGER IF NOT EXISTS touchpoints_uid_fill AFTER INSERT ON touchpoints
+WHEN NEW.uid IS NULL BEGIN
+    UPDATE touchpoints SET uid = NEW.account_id || ':' || NEW.date || ':' || NEW.id
+    WHERE id = NEW.id;
+END;
 """
 
 # Migrations from version N to N+1, applied in order. Each is a SQL script run in one
@@ -303,7 +330,7 @@ CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, 
 MIGRATIONS: dict[int, str] = {
     0: SCHEMA,
     1: SNAPSHOT_CHANGES,
-    2: WORK_TABLES + SEARCH_INDEX,
+    2: WORK_TABLES + account_versions_schema() + SEARCH_INDEX,
 }
 
 

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 
 import sqlite_utils
@@ -18,6 +19,7 @@ from csdesk.core.models import (
     Renewal,
     SavePlan,
     Snapshot,
+    Snooze,
     Touchpoint,
 )
 
@@ -31,11 +33,20 @@ class transaction:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.conn = db.conn
+        self.nested = False
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        # Inside another `transaction` (several writes that must land together, such as a
+        # scoring run's conclusions and the assessments it keeps): a savepoint of it.
+        self.nested = self.conn.in_transaction
+        self.conn.execute("SAVEPOINT csdesk_write" if self.nested else "BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if self.nested:
+            if exc_type is not None:
+                self.conn.execute("ROLLBACK TO csdesk_write")
+            self.conn.execute("RELEASE csdesk_write")
+            return
         if exc_type is None:
             try:
                 self.conn.execute("COMMIT")
@@ -63,25 +74,100 @@ def page_cache(db: sqlite_utils.Database, mib: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+def new_uid() -> str:
+    """A touchpoint's stable id (the book's trigger makes the same kind for rows without)."""
+    return uuid.uuid4().hex
+
+
 def touchpoint_row(t: Touchpoint) -> dict:
     return {
         "account_id": t.account_id, "date": t.date.isoformat(), "kind": str(t.kind),
         "status": str(t.status), "summary": t.summary,
         "flags": ";".join(str(f) for f in t.flags),
+        "uid": t.uid or new_uid(),
+        "contacts": ";".join(t.contacts), "responds_to": t.responds_to,
     }
 
 
-def log_touchpoint(db: sqlite_utils.Database, t: Touchpoint) -> None:
-    """Insert a touchpoint; the same account+date+kind+summary updates status and flags."""
+def log_touchpoint(db: sqlite_utils.Database, t: Touchpoint, *,
+                   next_step: tuple[str, dt.date | None] | None = None) -> int | None:
+    """Add a touchpoint: always a new record (issue 24: a second call logged on the same day
+    is a second touchpoint, never a change to the first), with its own uid, who was met and
+    the Today item it answers. With `next_step` (text, due), the follow-up task it sets is
+    created in the same transaction (docs/workflow.md); returns that task's id."""
     row = touchpoint_row(t)
     with transaction(db):
         db.execute(
-            "INSERT INTO touchpoints (account_id, date, kind, status, summary, flags) "
-            "VALUES (:account_id, :date, :kind, :status, :summary, :flags) "
-            "ON CONFLICT (account_id, date, kind, coalesce(summary, '')) "
-            "DO UPDATE SET status = excluded.status, flags = excluded.flags",
+            "INSERT INTO touchpoints (account_id, date, kind, status, summary, flags, uid, "
+            "contacts, responds_to) VALUES (:account_id, :date, :kind, :status, :summary, "
+            ":flags, :uid, :contacts, :responds_to)",
             row,
         )
+        if next_step is not None:
+            return _insert_task(db, t.account_id, next_step[0], next_step[1], t.date,
+                                "next_step")
+    return None
+
+
+# --- tasks and snoozes (docs/workflow.md) ------------------------------------------------------
+
+
+def _insert_task(db: sqlite_utils.Database, account_id: str, text: str, due: dt.date | None,
+                 created_on: dt.date, source: str) -> int:
+    cur = db.execute(
+        "INSERT INTO tasks (account_id, text, due, created_on, source) VALUES (?, ?, ?, ?, ?)",
+        [account_id, text, due.isoformat() if due else None, created_on.isoformat(), source])
+    return cur.lastrowid
+
+
+def add_task(db: sqlite_utils.Database, account_id: str, text: str, due: dt.date | None,
+             created_on: dt.date, source: str = "typed") -> int:
+    """A follow-up task; returns its id (`task:<id>` in Today)."""
+    with transaction(db):
+        return _insert_task(db, account_id, text, due, created_on, source)
+
+
+def set_task_done(db: sqlite_utils.Database, task_id: int, done_on: dt.date | None) -> bool:
+    """Mark a task done (or open again with None); False when there is no such task."""
+    with transaction(db):
+        cur = db.execute("UPDATE tasks SET done_on = ? WHERE id = ?",
+                         [done_on.isoformat() if done_on else None, task_id])
+        return cur.rowcount > 0
+
+
+def snooze_item(db: sqlite_utils.Database, snooze: Snooze) -> None:
+    """Put an item aside; an earlier snooze of it still in force is cleared (kept, not
+    deleted), so one snooze holds at a time."""
+    with transaction(db):
+        db.execute("UPDATE snoozes SET cleared_on = ? WHERE item_id = ? AND cleared_on IS NULL",
+                   [snooze.created_on.isoformat(), snooze.item_id])
+        db.execute(
+            "INSERT INTO snoozes (item_id, account_id, until, reason, created_on) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [snooze.item_id, snooze.account_id, snooze.until.isoformat(), str(snooze.reason),
+             snooze.created_on.isoformat()])
+
+
+def unsnooze_item(db: sqlite_utils.Database, item_id: str, on: dt.date) -> int:
+    """Clear the item's snoozes in force (kept, with the day they were cleared): how many."""
+    with transaction(db):
+        return db.execute("UPDATE snoozes SET cleared_on = ? WHERE item_id = ? "
+                          "AND cleared_on IS NULL AND until > ?",
+                          [on.isoformat(), item_id, on.isoformat()]).rowcount
+
+
+def record_items_raised(db: sqlite_utils.Database, items: Iterable, day: dt.date) -> None:
+    """Each Today item's first day shown, for alert quality (an item seen before keeps its
+    first day). `items`: BriefItems (id, level)."""
+    from csdesk.core.work import trigger_kind
+
+    rows = [(i.id, trigger_kind(i.id), str(i.level), day.isoformat()) for i in items if i.id]
+    if not rows:
+        return
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO items_raised (item_id, kind, level, first_seen) "
+            "VALUES (?, ?, ?, ?)", rows)
 
 
 def add_note(db: sqlite_utils.Database, account_id: str, text: str,
@@ -228,14 +314,12 @@ def save_plan_row(p: SavePlan) -> dict:
         "account_id": p.account_id, "trigger": p.trigger,
         "trigger_date": p.trigger_date.isoformat(), "root_cause": p.root_cause,
         "executive_alignment": p.executive_alignment,
-        "remediation_actions": json.dumps(
-            [{"action": a.action, "owner": a.owner, "due": a.due.isoformat()}
-             for a in p.remediation_actions]),
         "success_criteria_30": p.success_criteria_30,
         "success_criteria_60": p.success_criteria_60,
         "success_criteria_90": p.success_criteria_90,
         "checkpoint_date": p.checkpoint_date.isoformat() if p.checkpoint_date else None,
         "created_at": p.created_at.isoformat(timespec="seconds") if p.created_at else None,
+        "status": str(p.status),
     }
 
 

@@ -216,6 +216,7 @@ def test_the_workbench_scores_a_slice_in_a_new_process(tmp_path, demo, early):
         book.write_bytes(demo.read_bytes())
         desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
         desk.workers, desk.min_slice = workers, 1
+        desk.reuse = False  # the split run itself, not the kept assessments
         if early:
             desk.start_scoring()
             assert (desk._running is not None) == (workers > 1)
@@ -251,6 +252,7 @@ def test_a_commit_while_the_slices_read_is_read_by_every_slice(demo, monkeypatch
     book = demo
     desk = Desk(open_book(book), Config(), dt.date.fromisoformat(AS_OF))
     desk.workers, desk.min_slice = 2, 1
+    desk.reuse = False  # the split run itself, not the kept assessments
     before = {a: arr for a, arr in desk.db.execute("SELECT account_id, arr FROM accounts")}
     read_here = Desk._assess_slice
 
@@ -287,8 +289,9 @@ def test_slices_started_early_and_never_used_are_stopped(demo, no_process_left):
 
     desk = Desk(open_book(demo), Config(), dt.date.fromisoformat(AS_OF))
     desk.workers, desk.min_slice = 3, 1
+    desk.reuse = False  # the split run itself, not the kept assessments
     desk.start_scoring()
-    running, _ = desk._running
+    running, *_ = desk._running
     assert len(_children()) >= 2
     desk.close()  # the workbench quit before it scored
     assert desk._running is None and not running._stops

@@ -1,0 +1,129 @@
+"""Which accounts changed: a version per account, bumped by triggers on every row of its tables.
+
+An account's day's assessment depends only on its own rows, the config and the day
+(docs/architecture.md, "Reusing the day's assessments"). So the book keeps, per account, a
+counter that every insert, update or delete of one of its rows raises — whoever writes:
+csdesk, an import, `sqlite3` by hand. A kept assessment made at version V of its account is
+reused while the counter still reads V (and the day and config are the same); anything else
+is assessed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+# Every table whose rows belong to one account by their `account_id` column. Tables added later
+# that hold an account's rows must be listed here (tests/store/test_changes.py checks that every
+# table with an account_id column is).
+ACCOUNT_TABLES = (
+    "accounts", "contacts", "usage", "tickets", "nps", "touchpoints", "goals", "renewals",
+    "notes", "milestones", "milestone_items", "score_snapshots", "save_plans", "tasks",
+    "snoozes", "forecast_calls",
+)
+
+_BUMP = ("INSERT INTO account_versions (account_id, version) VALUES ({who}, 1) "
+         "ON CONFLICT (account_id) DO UPDATE SET version = version + 1;")
+
+
+def _triggers(table: str, account: str, account_old: str) -> str:
+    new, old = account.format(row="NEW"), account_old.format(row="OLD")
+    return f"""
+CREATE TRIGGER IF NOT EXISTS {table}_version_insert AFTER INSERT ON {table} BEGIN
+    {_BUMP.format(who=new)}
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_version_update AFTER UPDATE ON {table} BEGIN
+    {_BUMP.format(who=new)}
+    {_BUMP.format(who=old)}
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_version_delete AFTER DELETE ON {table} BEGIN
+    {_BUMP.format(who=old)}
+END;"""
+
+
+def account_versions_schema() -> str:
+    """The DDL: the `account_versions` table and its triggers (part of schema version 3)."""
+    parts = ["""
+CREATE TABLE IF NOT EXISTS account_versions (
+    account_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kept_assessments (
+    account_id TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    config TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    assessment BLOB NOT NULL
+) WITHOUT ROWID;"""]
+    for table in ACCOUNT_TABLES:
+        parts.append(_triggers(table, "{row}.account_id", "{row}.account_id"))
+    # A remediation action belongs to its plan's account.
+    plan_account = "(SELECT account_id FROM save_plans WHERE id = {row}.plan_id)"
+    parts.append(_triggers("save_plan_actions", "coalesce(" + plan_account + ", '')",
+                           "coalesce(" + plan_account + ", '')"))
+    return "\n".join(parts) + "\n"
+
+
+# --- reading and writing ------------------------------------------------------------------------
+
+
+def versions(db: sqlite_utils.Database, account_ids: list[str] | None = None) -> dict[str, int]:
+    """Each account's version (0 for one never written since the book learnt to count)."""
+    if account_ids is None:
+        return dict(db.execute("SELECT account_id, version FROM account_versions").fetchall())
+    found = dict(db.execute(
+        "SELECT account_id, version FROM account_versions WHERE account_id IN "
+        "(SELECT value FROM json_each(?))", [json.dumps(account_ids)]).fetchall())
+    return {a: found.get(a, 0) for a in account_ids}
+
+
+def kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, object]:
+    """The kept assessments still valid: made for this day and config at the account's
+    current version. An entry that does not unpickle (written by another csdesk) is skipped."""
+    out = {}
+    rows = db.execute(
+        "SELECT k.account_id, k.assessment FROM kept_assessments k "
+        "LEFT JOIN account_versions v ON v.account_id = k.account_id "
+        "WHERE k.as_of = ? AND k.config = ? AND k.version = coalesce(v.version, 0)",
+        [as_of, fingerprint])
+    for account_id, blob in rows:
+        try:
+            out[account_id] = pickle.loads(blob)
+        except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
+            continue
+    return out
+
+
+def keep(db: sqlite_utils.Database, as_of: str, fingerprint: str,
+         assessments: dict[str, object]) -> int:
+    """Keep `assessments` (by account id) for reuse at their accounts' current versions.
+
+    Call inside the write transaction that stored the run's conclusions, with only the
+    accounts nobody else wrote since they were read (`Desk.store` checks that under the
+    same write lock): their rows are then the ones assessed plus this run's own snapshots,
+    plans and milestones. Returns how many were kept."""
+    now = versions(db, list(assessments))
+    db.conn.executemany(
+        "INSERT INTO kept_assessments (account_id, as_of, config, version, assessment) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET as_of = excluded.as_of, "
+        "config = excluded.config, version = excluded.version, "
+        "assessment = excluded.assessment",
+        [(a, as_of, fingerprint, now[a], pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL))
+         for a, x in assessments.items()])
+    return len(assessments)
+
+
+def code_fingerprint(config_json: str) -> str:
+    """What a kept assessment was made with besides the book: the config and the rules' code
+    (a new csdesk, or an edited rule, makes every kept assessment stale)."""
+    digest = hashlib.blake2b(config_json.encode(), digest_size=16)
+    core = Path(__file__).resolve().parent.parent / "core"
+    for path in sorted(core.glob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(sqlite3.sqlite_version.encode())
+    return digest.hexdigest()

@@ -1,0 +1,155 @@
+"""Reusing the day's assessments (issue 22): whatever is written, by csdesk or by hand with
+sqlite3, a run that reuses the kept assessments gives byte for byte what a full run gives."""
+
+import datetime as dt
+import shutil
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csdesk.cli import main
+from csdesk.core.config import Config, parse_config
+from csdesk.desk.desk import Desk
+
+AS_OF = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("reuse") / "demo.db"
+    assert main(["--db", str(path), "--as-of", AS_OF.isoformat(), "demo", "--accounts", "16",
+                 "--seed", "3"]) == 0
+    return path
+
+
+def run(path, *, reuse, as_of=AS_OF, config=None):
+    desk = Desk.open(path, config or Config(), as_of, create=False)
+    desk.reuse = reuse
+    try:
+        out = desk.assess_all()
+        return ([a.model_dump_json() for a in out],
+                [i.model_dump_json() for i in desk.brief(out)])
+    finally:
+        desk.close()
+
+
+def kept_count(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM kept_assessments").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# Hand edits, as `sqlite3` would make them: each names an account by its place in the book.
+EDITS = [
+    "INSERT INTO touchpoints (account_id, date, kind, status, summary) "
+    "VALUES ({a}, '2026-12-03', 'executive', 'completed', 'exec call {n}')",
+    "INSERT INTO touchpoints (account_id, date, kind, status) "
+    "VALUES ({a}, '2026-12-10', 'meeting', 'scheduled')",
+    "UPDATE usage SET active_users = active_users / 3 WHERE account_id = {a} "
+    "AND date = (SELECT max(date) FROM usage WHERE account_id = {a})",
+    "DELETE FROM contacts WHERE id = (SELECT min(id) FROM contacts WHERE account_id = {a})",
+    "UPDATE contacts SET status = 'departed', departed_on = '2026-12-01' "
+    "WHERE account_id = {a} AND role = 'champion'",
+    "INSERT INTO nps (account_id, date, score, contact) VALUES ({a}, '2026-12-02', 2, 'x{n}@y.io')",
+    "INSERT INTO tickets (ticket_id, account_id, opened_on, severity) "
+    "VALUES ('T-{n}', {a}, '2026-12-01', 'critical')",
+    "UPDATE accounts SET renewal_date = '2027-01-20' WHERE account_id = {a}",
+    "UPDATE accounts SET arr = arr * 2 WHERE account_id = {a}",
+    "DELETE FROM score_snapshots WHERE account_id = {a} AND date = "
+    "(SELECT max(date) FROM score_snapshots WHERE account_id = {a} AND date < '2026-12-04')",
+    "INSERT OR REPLACE INTO score_snapshots (account_id, date, score, band, coverage, dimensions) "
+    "VALUES ({a}, '2026-11-20', 30, 'red', 1.0, '{{}}')",
+    "UPDATE goals SET status = 'achieved', roi_note = 'saved 4h/week' WHERE account_id = {a}",
+    "INSERT INTO tasks (account_id, text, due, created_on) "
+    "VALUES ({a}, 'follow up {n}', '2026-12-03', '2026-12-01')",
+    "INSERT INTO renewals (account_id, date, outcome, previous_arr, new_arr) "
+    "VALUES ({a}, '2026-11-30', 'renewed', 1000, 1000)",
+]
+
+
+def apply(path, edits):
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        ids = [a for a, in conn.execute("SELECT account_id FROM accounts ORDER BY account_id")]
+        for n, (edit, which) in enumerate(edits):
+            account = ids[which % len(ids)].replace("'", "''")
+            try:
+                conn.execute(EDITS[edit].format(a=f"'{account}'", n=n))
+            except sqlite3.IntegrityError:
+                pass  # a unique key already taken: the edit is simply not made
+    finally:
+        conn.close()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 15)), max_size=6))
+def test_reusing_gives_what_a_full_run_gives_after_any_hand_edits(demo_file, tmp_path_factory,
+                                                                  edits):
+    folder = tmp_path_factory.mktemp("edit")
+    book = folder / "book.db"
+    shutil.copy(demo_file, book)
+    run(book, reuse=True)  # the day's first run keeps every assessment
+    assert kept_count(book) == 16
+    apply(book, edits)
+    copy = folder / "copy.db"
+    shutil.copy(book, copy)
+    assert run(book, reuse=True) == run(copy, reuse=False)
+    # and again, now that the changed accounts were kept anew
+    assert run(book, reuse=True) == run(copy, reuse=False)
+
+
+def test_an_unchanged_book_is_reused_whole_and_one_edit_reassesses_one(demo_file, tmp_path,
+                                                                       monkeypatch):
+    book = tmp_path / "book.db"
+    shutil.copy(demo_file, book)
+    first = run(book, reuse=True)
+    assessed = []
+    real = Desk._assess
+
+    def counting(self, account_ids, progress):
+        assessed.append(account_ids)
+        return real(self, account_ids, progress)
+
+    monkeypatch.setattr(Desk, "_assess", counting)
+    assert run(book, reuse=True) == first
+    assert assessed == []
+    apply(book, [(0, 5)])
+    run(book, reuse=True)
+    assert [len(ids) for ids in assessed] == [1]
+
+
+def test_a_new_day_or_another_config_reassesses_everything(demo_file, tmp_path):
+    book = tmp_path / "book.db"
+    shutil.copy(demo_file, book)
+    run(book, reuse=True)
+    copy = tmp_path / "copy.db"
+    shutil.copy(book, copy)
+    tomorrow = AS_OF + dt.timedelta(days=1)
+    assert run(book, reuse=True, as_of=tomorrow) == run(copy, reuse=False, as_of=tomorrow)
+    other = parse_config({"bands": {"green": 80, "yellow": 55}})
+    assert run(book, reuse=True, config=other) == run(copy, reuse=False, config=other)
+
+
+def test_every_table_of_an_account_raises_its_version(tmp_path):
+    from csdesk.store.changes import ACCOUNT_TABLES
+    from csdesk.store.schema import open_book
+
+    db = open_book(tmp_path / "book.db")
+    tables = [name for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        if "VIRTUAL" not in (sql or "").upper()]
+    with_account = {t for t in tables
+                    if any(c[1] == "account_id" for c in db.execute(f"PRAGMA table_info({t})"))}
+    bookkeeping = {"account_versions", "kept_assessments"}
+    # an FTS index's own tables are written by triggers from the tables they index
+    with_account -= {t for t in with_account if t.startswith("search")}
+    assert with_account - bookkeeping <= set(ACCOUNT_TABLES), with_account - set(ACCOUNT_TABLES)
+    triggers = {n for n, in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    for table in (*ACCOUNT_TABLES, "save_plan_actions"):
+        for op in ("insert", "update", "delete"):
+            assert f"{table}_version_{op}" in triggers
