@@ -220,6 +220,9 @@ class Touchpoint(_Row):
     status: TouchpointStatus = TouchpointStatus.completed
     summary: str | None = None
     flags: tuple[Flag, ...] = ()
+    # Its stable id (issue 24), kept by export and import; None until stored (the store reads
+    # leave it out: no rule needs it).
+    uid: str | None = None
 
 
 class Goal(_Row):

@@ -361,7 +361,7 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
                  day, since.isoformat())
     done, completed = set(), TouchpointStatus.completed
     for a, d, k, st, sm, fl in rows:
-        touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl]))
+        touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl], None))
         if st == completed and k not in AUTOMATED:  # §13: a tech_touch may not count
             done.add(a)
     if touchpoints_from is not None:
@@ -390,7 +390,7 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
                     f"ON t.account_id = j.key AND t.date >= j.value "
                     f"WHERE t.date < ?{where} ORDER BY t.id",
                     json.dumps(older), since.isoformat()):
-                old[a].append(make(a, days[d], k, st, sm, flag_sets[fl]))
+                old[a].append(make(a, days[d], k, st, sm, flag_sets[fl], None))
             for a, rows_before in old.items():  # each dated before every row read above
                 rows_before.extend(touchpoints.get(a, ()))
                 touchpoints[a] = rows_before
@@ -629,5 +629,5 @@ def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
         sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
         params += kinds
     days, make, flag_sets = _Days(), _touchpoint, _Flags()
-    return [make(a, days[d], k, st, sm, flag_sets[fl])
+    return [make(a, days[d], k, st, sm, flag_sets[fl], None)
             for a, d, k, st, sm, fl in db.execute(sql + " ORDER BY date, id", params)]

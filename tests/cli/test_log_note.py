@@ -46,11 +46,12 @@ def test_log_a_touchpoint_by_unique_prefix(db_path, capsys):
         ("a1", "2026-11-23", "check_in", "completed", "Weekly sync", "adjacent_pain;org_spread")]
 
 
-def test_logging_the_same_touchpoint_twice_keeps_one(db_path):
+def test_logging_the_same_touchpoint_twice_keeps_both(db_path):
+    # Issue 24: logging always adds a record (two calls on one day are two touchpoints).
     args = ["--db", db_path, "log", "a1", "--kind", "call", "--date", "2026-11-20"]
     assert main(args) == 0
     assert main(args) == 0
-    assert _rows(db_path, "SELECT count(*) FROM touchpoints") == [(1,)]
+    assert _rows(db_path, "SELECT count(*) FROM touchpoints") == [(2,)]
 
 
 def test_ambiguous_prefix_lists_candidates(db_path, capsys):

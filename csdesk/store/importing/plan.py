@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import operator
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from csdesk.store.importing.rows import Batch, Reader, Row, rows_of
 from csdesk.store.importing.sources import ImportRefused, Problem, Source
 from csdesk.store.importing.tables import TABLES, Table, db_value, keys_of
 from csdesk.store.queries import gc_paused
-from csdesk.store.writes import page_cache, transaction
+from csdesk.store.writes import new_uid, page_cache, transaction
 
 
 @dataclass
@@ -70,7 +71,7 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
     new_accounts: list[tuple] = []
     for name, parts in by_table.items():
         table = TABLES[name]
-        if all(isinstance(part, Batch) for part in parts):
+        if name != "touchpoints" and all(isinstance(part, Batch) for part in parts):
             # A table empty in the book, every row read column-wise: unless a key repeats,
             # every row is inserted as it is.
             values = (parts[0].values if len(parts) == 1 else
@@ -83,6 +84,8 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
                     new_accounts.extend(values)
                 continue
         rows = rows_of(parts)
+        if name == "touchpoints":
+            rows = with_uids(db, rows)
         values = list(map(_VALUES, rows))
         keys = keys_of(table, values)
         latest: dict[tuple, Row] = dict(zip(keys, rows))
@@ -142,6 +145,48 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
 
 
 _VALUES = operator.itemgetter(2)  # a read row's stored values
+
+
+_UIDS = uuid.UUID("6f1d1c2e-7d3a-4c55-9a0e-2b8d5f1c9e24")  # csdesk's namespace for touchpoint uids
+
+
+def with_uids(db: sqlite_utils.Database, rows: list[Row]) -> list[Row]:
+    """Touchpoint rows, each with a uid (issue 24): a row that brings none (a CSV file of
+    another tool) takes the uid of a stored touchpoint with its natural key (account, date,
+    kind, summary), each stored one claimed once, in the order they were logged; else a new
+    one. So importing the same file again changes nothing, and two calls of one day in one
+    file stay two touchpoints."""
+    columns = TABLES["touchpoints"].columns
+    at = columns.index("uid")
+    natural = operator.itemgetter(*(columns.index(c) for c in ("account_id", "date", "kind")))
+    summary = columns.index("summary")
+    if all(row[2][at] is not None for row in rows):
+        return rows
+    stored: dict[tuple, list[str]] = defaultdict(list)
+    for a, d, k, sm, uid in db.execute(
+            "SELECT account_id, date, kind, coalesce(summary, ''), uid FROM touchpoints "
+            "ORDER BY id DESC"):
+        stored[(a, d, k, sm)].append(uid)
+    claimed = {row[2][at] for row in rows if row[2][at] is not None}
+    made: dict[tuple, int] = defaultdict(int)
+    out = []
+    for label, line, values, given in rows:
+        if values[at] is None:
+            key = (*natural(values), values[summary] or "")
+            free = stored.get(key)
+            while free and free[-1] in claimed:
+                free.pop()
+            if free:
+                uid = free.pop()
+            else:  # the same file into the same book: the same uids (a demo book's bytes)
+                made[key] += 1
+                uid = uuid.uuid5(_UIDS, repr((*key, made[key]))).hex
+                while uid in claimed:
+                    uid = new_uid()
+            claimed.add(uid)
+            values = (*values[:at], uid, *values[at + 1:])
+        out.append((label, line, values, given))
+    return out
 
 
 def _show_key(key: tuple) -> str:
