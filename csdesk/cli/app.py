@@ -65,6 +65,8 @@ class Context:
 
             try:
                 self._desk.workers, self._desk.min_slice = settings.workers()
+                # docs/workflow.md: --as-of later than today is a what-if: nothing stored.
+                self._desk.what_if = bool(self.args.as_of) and self.as_of > settings.today()
             except ValueError as exc:
                 raise UserError(str(exc)) from None
         return self._desk
@@ -145,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("today", _lazy("scoring.cmd_today"), "the morning brief: what needs you today")
     p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--snoozed", action="store_true", help="list the snoozed items instead")
+    p.add_argument("--level", metavar="L", help="only items of this level (critical, warning, "
+                   "watch, info; comma-separated for several)")
+    p.add_argument("--kind", metavar="K", help="only items of this kind (comma-separated)")
+    p.add_argument("--account", metavar="ACCOUNT", help="only this account's items")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N items")
 
     p = command("account", _lazy("scoring.cmd_account"), "one account's full picture")
     p.add_argument("account", metavar="ACCOUNT", help="id, name, or unique name prefix")
@@ -152,9 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("log", _lazy("book.cmd_log"), "log a touchpoint")
     p.add_argument("account", metavar="ACCOUNT")
-    p.add_argument("--kind", required=True, metavar="K",
+    p.add_argument("--kind", metavar="K",
                    help="call, email, meeting, check_in, qbr, ebr, renewal, escalation, "
-                        "executive, training, tech_touch")
+                        "executive, training, tech_touch, expansion (required unless "
+                        "--responds-to gives it)")
     p.add_argument("--status", default="completed", metavar="S",
                    help="completed (default), scheduled, missed")
     p.add_argument("--date", metavar="D", help="the day (default: today)")
@@ -162,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--flag", action="append", default=[], metavar="F",
                    help="complaint, data_export_request, termination_inquiry, adjacent_pain, "
                         "org_spread, early_renewal, exec_engaged (repeatable)")
+    p.add_argument("--responds-to", metavar="ID",
+                   help="the Today item it answers (its id): kind, summary and who are "
+                        "pre-filled from it")
+    p.add_argument("--with", dest="met", action="append", default=[], metavar="EMAIL",
+                   help="who was met (e-mail or name; repeatable)")
+    p.add_argument("--next-step", metavar="T", help="a follow-up task it sets")
+    p.add_argument("--next-due", metavar="D", help="the follow-up's due date")
 
     p = command("note", _lazy("book.cmd_note"), "add a note to an account")
     p.add_argument("account", metavar="ACCOUNT")
@@ -186,6 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", metavar="W",
                    help="alternative weights to compare, e.g. usage=40,engagement=20,...")
     p.add_argument("--json", action="store_true", help="JSON output")
+
+    # --- working Today's items to done (issue 17, docs/workflow.md)
+    p = command("task", _lazy("work.cmd_task"), "your own follow-up tasks: add, done, list")
+    task = p.add_subparsers(dest="task_command", metavar="add|done|list", required=True)
+    t = task.add_parser("add", parents=[common], help="add a task (prints its id)")
+    t.add_argument("account", metavar="ACCOUNT")
+    t.add_argument("text", metavar="TEXT")
+    t.add_argument("--due", metavar="D", help="due date (YYYY-MM-DD)")
+    t = task.add_parser("done", parents=[common], help="mark a task done")
+    t.add_argument("id", metavar="ID", help="the task's id (17 or task:17)")
+    t = task.add_parser("list", parents=[common], help="open tasks (all with --all)")
+    t.add_argument("--all", action="store_true", help="done ones too")
+    t.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("snooze", _lazy("work.cmd_snooze"),
+                "put a Today item aside until a day, with a reason")
+    p.add_argument("id", metavar="ID", help="the item's id (csdesk today --json)")
+    p.add_argument("--until", required=True, metavar="D",
+                   help="the day it comes back (at most 90 days ahead, 7 for a critical item)")
+    p.add_argument("--reason", required=True, metavar="R",
+                   help="waiting_on_customer, customer_unavailable, handled_elsewhere, "
+                        "not_relevant")
+
+    p = command("unsnooze", _lazy("work.cmd_unsnooze"), "bring a snoozed item back now")
+    p.add_argument("id", metavar="ID")
 
     # --- renewals and the forecast call (issue 19, docs/workflow.md)
     p = command("forecast", _lazy("forecast.cmd_forecast"),

@@ -70,11 +70,14 @@ def score_json(assessments: Iterable[Assessment], as_of: dt.date) -> dict:
 def brief_item_json(item: BriefItem) -> dict:
     return {"account_id": item.account_id, "name": item.name, "kind": str(item.kind),
             "level": str(item.level), "title": item.title, "action": item.action,
-            "due": _day(item.due), "overdue": item.overdue}
+            "due": _day(item.due), "overdue": item.overdue, "id": item.id,
+            "clears_when": item.clears_when,
+            "respond_with": str(item.respond_with) if item.respond_with else None}
 
 
-def brief_json(items: Iterable[BriefItem], as_of: dt.date) -> dict:
-    return {"as_of": as_of.isoformat(), "items": [brief_item_json(i) for i in items]}
+def brief_json(items: Iterable[BriefItem], as_of: dt.date, snoozed: int = 0) -> dict:
+    return {"as_of": as_of.isoformat(), "items": [brief_item_json(i) for i in items],
+            "snoozed": snoozed}
 
 
 def stakeholder_json(c: Contact) -> dict:
@@ -139,15 +142,31 @@ def score_text(assessments: list[Assessment], as_of: dt.date, *, colour: bool = 
 def _brief_line(item: BriefItem, *, show_level: bool) -> str:
     due = f" (due {item.due}{', OVERDUE' if item.overdue else ''})" if item.due else ""
     level = f"{str(item.level).upper():<8} " if show_level else ""
-    return (f"{level}{_one_line(item.name)}: {_one_line(item.title)}{due}\n"
-            f"{'':<{len(level)}}  -> {_one_line(item.action)}")
+    pad = f"{'':<{len(level)}}  "
+    out = (f"{level}{_one_line(item.name)}: {_one_line(item.title)}{due}\n"
+           f"{pad}-> {_one_line(item.action)}")
+    if item.id:
+        out += f"\n{pad}   clears when {_one_line(item.clears_when)} [{_one_line(item.id)}]"
+    return out
 
 
-def brief_text(items: list[BriefItem], as_of: dt.date, *, tty: bool = False) -> str:
+def snoozed_text(items: list[BriefItem], snoozes: dict, as_of: dt.date) -> str:
+    """`today --snoozed`: each snoozed item with its day and reason."""
+    lines = [f"csdesk today, {as_of}: {len(items)} snoozed item{'s' if len(items) != 1 else ''}"]
+    for item in items:
+        s = snoozes[item.id]
+        lines.append(f"{_one_line(item.name)}: {_one_line(item.title)}\n"
+                     f"  until {s.until} ({str(s.reason).replace('_', ' ')}, snoozed "
+                     f"{s.created_on}) [{_one_line(item.id)}]")
+    return "\n".join(lines) + "\n"
+
+
+def brief_text(items: list[BriefItem], as_of: dt.date, *, tty: bool = False,
+               snoozed: int = 0) -> str:
     """Plain lines, one item each, for a cron mail; grouped and coloured on a terminal."""
     overdue = sum(1 for i in items if i.overdue)
     lines = [f"csdesk today, {as_of}: {len(items)} item{'s' if len(items) != 1 else ''}, "
-             f"{overdue} overdue"]
+             f"{overdue} overdue" + (f", {snoozed} snoozed" if snoozed else "")]
     if not items:
         lines.append("Nothing needs you today.")
         return "\n".join(lines) + "\n"

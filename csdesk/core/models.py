@@ -81,6 +81,7 @@ class TouchpointKind(StrEnum):
     executive = "executive"
     training = "training"
     tech_touch = "tech_touch"
+    expansion = "expansion"  # the expansion conversation with the AE (docs/workflow.md)
 
 
 class TouchpointStatus(StrEnum):
@@ -145,6 +146,22 @@ class ItemKind(StrEnum):
     milestone_overdue = "milestone_overdue"
     expansion = "expansion"
     nps_detractor = "nps_detractor"
+    # Working the book (docs/workflow.md): the band's mandatory action, the CSM's own tasks,
+    # a save plan's remediation actions, the business-review cadence, a scheduled touchpoint.
+    band_action = "band_action"
+    task = "task"
+    save_plan_action = "save_plan_action"
+    ebr_due = "ebr_due"
+    scheduled = "scheduled"
+
+
+class SnoozeReason(StrEnum):
+    """Why an item of Today was put aside (docs/workflow.md, snooze)."""
+
+    waiting_on_customer = "waiting_on_customer"
+    customer_unavailable = "customer_unavailable"
+    handled_elsewhere = "handled_elsewhere"
+    not_relevant = "not_relevant"
 
 
 class Milestone(StrEnum):
@@ -220,6 +237,9 @@ class Touchpoint(_Row):
     status: TouchpointStatus = TouchpointStatus.completed
     summary: str | None = None
     flags: tuple[Flag, ...] = ()
+    # Who was met (e-mails or names, as the book knows them) and the Today item it answers.
+    contacts: tuple[str, ...] = ()
+    responds_to: str | None = None
     # Its stable id (issue 24), kept by export and import; None until stored (the store reads
     # leave it out: no rule needs it).
     uid: str | None = None
@@ -284,6 +304,31 @@ class Snapshot(_Row):
     dimensions: dict[str, int | None] = Field(default_factory=dict)
 
 
+class Task(_Row):
+    """A follow-up the CSM set themselves (docs/workflow.md, tasks): typed, or the "next step"
+    of a touchpoint (`source`)."""
+
+    id: int
+    account_id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    due: dt.date | None = None
+    created_on: dt.date
+    done_on: dt.date | None = None
+    source: str = "typed"
+
+
+class Snooze(_Row):
+    """A Today item put aside until a day, with a reason; kept, never deleted (`cleared_on`
+    once unsnoozed)."""
+
+    item_id: str = Field(min_length=1)
+    account_id: str = Field(min_length=1)
+    until: dt.date
+    reason: SnoozeReason
+    created_on: dt.date
+    cleared_on: dt.date | None = None
+
+
 class SavePlan(_Row):
     """The seed's save-plan template (§4), one per critical alert."""
 
@@ -339,6 +384,8 @@ class AccountData(BaseModel):
     notes: tuple[Note, ...] = ()
     save_plans: tuple[SavePlan, ...] = ()
     history: tuple[Snapshot, ...] = ()  # earlier snapshots, ascending by date, before as_of
+    tasks: tuple[Task, ...] = ()  # open ones (done_on None or after as_of)
+    snoozes: tuple[Snooze, ...] = ()  # not cleared
 
     @field_validator("usage", "nps", "touchpoints", "renewals", "history")
     @classmethod
@@ -369,6 +416,11 @@ class BandAction(_Row):
 
     text: str
     due: dt.date | None
+    # WORKFLOW §2: the SLA counts from the start of the band's current run (`since`); done
+    # once its response is logged on or after that day (`done_on`), else overdue past `due`.
+    since: dt.date | None = None
+    done_on: dt.date | None = None
+    overdue: bool = False
 
 
 class Alert(_Row):
@@ -446,6 +498,17 @@ class Assessment(_Row):
     next_touchpoint_due: dt.date | None = None  # last completed touchpoint + tier cadence
     renewal_touchpoint_logged: bool = False  # a `renewal` touchpoint since the window opened
     unanswered_detractors: tuple[Nps, ...] = ()  # recent detractors not yet followed up
+    next_review_due: dt.date | None = None  # §13: last completed qbr/ebr + the tier's cadence
+    expansion_signals: tuple[str, ...] = ()  # §6, also in a whole-book run (the pipeline, §11)
+    # Open remediation actions of the account's open save plans (Today's save_plan_action).
+    plan_actions: tuple[RemediationAction, ...] = ()
+    # Working the book (csdesk.core.work): open tasks, snoozes in force, scheduled touchpoints
+    # to show, the last expansion conversation, and what a partly answered alert still needs.
+    tasks: tuple[Task, ...] = ()
+    snoozes: tuple[Snooze, ...] = ()
+    scheduled: tuple[Touchpoint, ...] = ()
+    last_expansion_touch: dt.date | None = None  # a completed `expansion` touchpoint
+    alert_left: tuple[str, ...] = ()  # per alert: what is left of a partial response, or ""
 
     @property
     def expansion_qualified(self) -> bool:
@@ -463,6 +526,13 @@ class BriefItem(_Row):
     action: str
     due: dt.date | None
     overdue: bool
+    # docs/workflow.md: a stable id while the same trigger holds, what removes the item, the
+    # touchpoint kind that answers it (`t` pre-fills it; None: nothing to log), and the
+    # account's weight in the queue order (ARR, doubled within 90 days of renewal).
+    id: str = ""
+    clears_when: str = ""
+    respond_with: TouchpointKind | None = None
+    weight: float = 0.0
 
 
 class RenewalLogged(_Row):

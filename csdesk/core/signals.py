@@ -28,7 +28,8 @@ from csdesk.core.models import (
 )
 from csdesk.core.renewals import days_to_renewal, renewal_window_opens
 from csdesk.core.timeline import within_last
-from csdesk.core.touchpoints import AUTOMATED, logged_since, recent_missed_in_a_row
+from csdesk.core.touchpoints import logged_since, recent_missed_in_a_row
+from csdesk.core.work import detractor_answered
 
 _churn_signals = trusted(ChurnSignals)
 
@@ -162,7 +163,8 @@ def churn_signals(data: AccountData, as_of: dt.date, rules: Rules) -> ChurnSigna
 
 def unanswered_detractors(data: AccountData, as_of: dt.date, rules: Rules) -> list[Nps]:
     """Detractor responses of the last 180 days (§13: every detractor the relationship score
-    reads) not yet followed up by a completed human touchpoint on or after the response."""
+    reads) not yet followed up by a completed human touchpoint on or after the response that
+    names the respondent, or names nobody (docs/workflow.md: one check-in with one person
+    does not close three people's follow-ups; `csdesk.core.work.answers_detractor`)."""
     return [n for n in detractors(data, as_of, rules.signals.detractor_followup_window_days)
-            if not logged_since(data.touchpoints, n.date, as_of, completed_only=True,
-                                skip=AUTOMATED)]
+            if not detractor_answered(data, n, as_of)]

@@ -14,7 +14,8 @@ import json
 import operator
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -31,15 +32,21 @@ from csdesk.core.models import (
     Renewal,
     SavePlan,
     Snapshot,
+    Snooze,
+    Task,
     Ticket,
     Touchpoint,
     TouchpointStatus,
     Usage,
     trusted,
 )
+from csdesk.core.business_reviews import REVIEW_KINDS
 from csdesk.core.text import printable
 from csdesk.core.timeline import current_runs_start
 from csdesk.core.touchpoints import AUTOMATED
+
+if TYPE_CHECKING:
+    from csdesk.core.assess import TouchpointReads
 
 _D = dt.date.fromisoformat
 
@@ -101,6 +108,18 @@ _milestone = trusted(MilestoneRecord, positional=True)
 _milestone_item = trusted(MilestoneItem, positional=True)
 _snapshot = trusted(Snapshot, positional=True)
 _account_data = trusted(AccountData, positional=True)
+_task = trusted(Task)
+_snooze = trusted(Snooze)
+
+
+def _task_of_account(account_id, row_id, text, due, created_on, done_on, source) -> Task:
+    return _task(id=row_id, account_id=account_id, text=text, due=due, created_on=created_on,
+                 done_on=done_on, source=source)
+
+
+def _snooze_of_account(account_id, item_id, until, reason, created_on, cleared_on) -> Snooze:
+    return _snooze(item_id=item_id, account_id=account_id, until=until, reason=reason,
+                   created_on=created_on, cleared_on=cleared_on)
 
 
 def _grouped(rows: Iterable[tuple], make, into: dict[str, list] | None = None
@@ -151,7 +170,7 @@ def load_book(
     history_days: int | None = None,
     latest_usage_days: int | None = None,
     history_runs: tuple[int, int] | None = None,
-    touchpoints_from: Callable[[Account, list[Contact], list[Nps]], dt.date] | None = None,
+    touchpoints_from: TouchpointReads | None = None,
 ) -> list[AccountData]:
     """Every account (or those named) with the rows the rules need as of `as_of`.
 
@@ -173,14 +192,15 @@ def load_book(
     through all of them, and the conclusions are the same. A book scored daily for four months
     is read in about 7 rows an account instead of 120.
 
-    With `touchpoints_from` (see `csdesk.core.assess.touchpoints_read_from`: for an account
-    and its contacts, the earliest day a rule reads its touchpoints by a window), the
-    touchpoints kept are those of the last 120 days and, for an account whose window opens
-    earlier, whose current run of the score history began earlier (an alert's trigger day is
-    the start of such a run, `csdesk.core.timeline.current_runs_start`, and the touchpoints
-    since it answer the alert), or that has no completed human touchpoint in those 120 days,
-    all its older ones too: the rules read back from the newest to the last completed one
-    (§2 engagement, §1 next touchpoint due). A book logged for a year is read in about half
+    With `touchpoints_from` (see `csdesk.core.assess.touchpoints_read_from`: for an account,
+    its contacts and NPS responses, the earliest day a rule reads its touchpoints by a window
+    or from a known day), the touchpoints kept are those of the last 120 days; for an account
+    whose window opens earlier, or whose current run of the score history began earlier (an
+    alert's trigger day is the start of such a run, `csdesk.core.timeline.current_runs_start`,
+    and the touchpoints since it answer the alert), also the older ones since that day; and
+    for an account with no completed human touchpoint in those 120 days, all its older ones:
+    the rules read back from the newest to the last completed one (§2 engagement, §1 next
+    touchpoint due). A book logged for a year is read in about half
     its touchpoints.
 
     One query per table for the whole book, each row built straight into its model: the values
@@ -215,8 +235,7 @@ def one_reading(db: sqlite_utils.Database) -> Iterator[None]:
 def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str] | None,
                usage_days: int, history_days: int | None, latest_usage_days: int | None,
                history_runs: tuple[int, int] | None = None,
-               touchpoints_from: Callable[[Account, list[Contact], list[Nps]], dt.date]
-               | None = None,
+               touchpoints_from: TouchpointReads | None = None,
                ) -> list[AccountData]:
     day = as_of.isoformat()
     where = where_a = ""
@@ -325,6 +344,15 @@ def _load_book(db: sqlite_utils.Database, as_of: dt.date, account_ids: list[str]
              trend_from, trend_to, *params]))
     tables["history"] = _grouped(
         ((a, days[d], s, b, c, parsed[dims]) for a, d, s, b, c, dims in rows), _snapshot)
+    tables["tasks"] = _grouped(((a, i, t, days[d] if d else None, days[c],
+                                 days[dn] if dn else None, src) for a, i, t, d, c, dn, src in q(
+        "SELECT account_id, id, text, due, created_on, done_on, source FROM tasks "
+        f"WHERE created_on <= ? AND (done_on IS NULL OR done_on > ?){where} ORDER BY id",
+        day, day)), _task_of_account)
+    tables["snoozes"] = _grouped(((a, i, days[u], r, days[c], None) for a, i, u, r, c in q(
+        "SELECT account_id, item_id, until, reason, created_on FROM snoozes "
+        f"WHERE cleared_on IS NULL AND until > ? AND created_on <= ?{where} ORDER BY id",
+        day, day)), _snooze_of_account)
     tables["touchpoints"] = _touchpoints(q, as_of, accounts, days, where, touchpoints_from,
                                          tables["contacts"], tables["nps"],
                                          tables["history"])
@@ -350,7 +378,8 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
     read: see `load_book`."""
     day = as_of.isoformat()
     make, flag_sets = _touchpoint, _Flags()
-    columns = "SELECT account_id, date, kind, status, summary, flags FROM touchpoints"
+    columns = ("SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
+               "FROM touchpoints")
     touchpoints: dict[str, list] = defaultdict(list)
     if touchpoints_from is None:
         rows = q(f"{columns} WHERE date <= ?{where} ORDER BY id", day)
@@ -359,21 +388,25 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
         # `+date`: in rowid order, not the date index's (twice as fast for half the table).
         rows = q(f"{columns} WHERE +date <= ? AND +date >= ?{where} ORDER BY id",
                  day, since.isoformat())
-    done, completed = set(), TouchpointStatus.completed
-    for a, d, k, st, sm, fl in rows:
-        touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl], None))
+    done, reviewed, completed = set(), set(), TouchpointStatus.completed
+    for a, d, k, st, sm, fl, who, rt in rows:
+        touchpoints[a].append(make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt,
+                                   None))
         if st == completed and k not in AUTOMATED:  # §13: a tech_touch may not count
             done.add(a)
+            if k in REVIEW_KINDS:
+                reviewed.add(a)
     if touchpoints_from is not None:
         # Older rows of the accounts a rule reads further back: all of them without a
-        # completed human touchpoint since `since`; else those since the earliest day a rule
+        # completed human touchpoint since `since`, or without a business review since then
+        # in a tier with a review cadence (§13); else those since the earliest day a rule
         # reads by a window (a renewal long due, a detractor or a champion's departure long
         # ago) or the start of a run of the score history (an alert triggered then is
         # answered by what was logged since: §13).
         older: dict[str, str] = {}
         for a in accounts:
             aid = a.account_id
-            if aid not in done:
+            if aid not in done or aid not in reviewed and touchpoints_from.reads_last_review(a):
                 older[aid] = ""  # every ISO date sorts after ""
                 continue
             first = touchpoints_from(a, contacts.get(aid, ()), nps.get(aid, ()))
@@ -384,13 +417,15 @@ def _touchpoints(q, as_of: dt.date, accounts: list[Account], days: "_Days", wher
                 older[aid] = first.isoformat()
         if older:
             old: dict[str, list] = defaultdict(list)
-            for a, d, k, st, sm, fl in q(
-                    f"SELECT t.account_id, t.date, kind, status, summary, flags "
+            for a, d, k, st, sm, fl, who, rt in q(
+                    f"SELECT t.account_id, t.date, kind, status, summary, flags, contacts, "
+                    f"responds_to "
                     f"FROM touchpoints t JOIN json_each(?) j "
                     f"ON t.account_id = j.key AND t.date >= j.value "
                     f"WHERE t.date < ?{where} ORDER BY t.id",
                     json.dumps(older), since.isoformat()):
-                old[a].append(make(a, days[d], k, st, sm, flag_sets[fl], None))
+                old[a].append(make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt,
+                                   None))
             for a, rows_before in old.items():  # each dated before every row read above
                 rows_before.extend(touchpoints.get(a, ()))
                 touchpoints[a] = rows_before
@@ -529,6 +564,7 @@ def save_plan_from_row(r: dict, actions: tuple[RemediationAction, ...] = ()) -> 
         success_criteria_30=r["success_criteria_30"], success_criteria_60=r["success_criteria_60"],
         success_criteria_90=r["success_criteria_90"], checkpoint_date=_day(r["checkpoint_date"]),
         created_at=dt.datetime.fromisoformat(r["created_at"]) if r["created_at"] else None,
+        id=r["id"], status=r["status"],
     )
 
 
@@ -621,13 +657,74 @@ def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
                      kinds: Iterable[str] | None = None) -> list[Touchpoint]:
     """Touchpoints dated in [start, end), of the given kinds if any (for business-review
     completion, §11, which reads only the reviews)."""
-    sql = ("SELECT account_id, date, kind, status, summary, flags FROM touchpoints "
-           "WHERE date >= ? AND date < ?")
+    sql = ("SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
+           "FROM touchpoints WHERE date >= ? AND date < ?")
     params = [start.isoformat(), end.isoformat()]
     if kinds is not None:
         kinds = [str(k) for k in kinds]
         sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
         params += kinds
     days, make, flag_sets = _Days(), _touchpoint, _Flags()
-    return [make(a, days[d], k, st, sm, flag_sets[fl], None)
-            for a, d, k, st, sm, fl in db.execute(sql + " ORDER BY date, id", params)]
+    return [make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt, None)
+            for a, d, k, st, sm, fl, who, rt in db.execute(sql + " ORDER BY date, id", params)]
+
+
+# --- working the book: tasks, snoozes, alert quality (docs/workflow.md) ----------------------
+
+
+def load_tasks(db: sqlite_utils.Database, *, include_done: bool = False,
+               task_id: int | None = None) -> list[tuple[Task, str]]:
+    """Tasks (open ones unless `include_done`) with their account's name, by due date (undated
+    last), then id; or the one task `task_id`."""
+    sql = ("SELECT t.id, t.account_id, t.text, t.due, t.created_on, t.done_on, t.source, a.name "
+           "FROM tasks t JOIN accounts a USING (account_id)")
+    params: list = []
+    if task_id is not None:
+        sql += " WHERE t.id = ?"
+        params.append(task_id)
+    elif not include_done:
+        sql += " WHERE t.done_on IS NULL"
+    sql += " ORDER BY t.due IS NULL, t.due, t.id"
+    return [(_task(id=i, account_id=a, text=t, due=_day(d), created_on=_D(c), done_on=_day(dn),
+                   source=src), name)
+            for i, a, t, d, c, dn, src, name in db.execute(sql, params)]
+
+
+def load_snoozes(db: sqlite_utils.Database, *, item_id: str | None = None,
+                 in_force_on: dt.date | None = None) -> list[Snooze]:
+    """Snoozes, oldest first: of one item, or those in force on a day (not cleared, their
+    day not come), or all (kept, never deleted)."""
+    sql, params = ("SELECT item_id, account_id, until, reason, created_on, cleared_on "
+                   "FROM snoozes WHERE 1=1"), []
+    if item_id is not None:
+        sql += " AND item_id = ?"
+        params.append(item_id)
+    if in_force_on is not None:
+        sql += " AND cleared_on IS NULL AND until > ? AND created_on <= ?"
+        params += [in_force_on.isoformat()] * 2
+    return [_snooze(item_id=i, account_id=a, until=_D(u), reason=r, created_on=_D(c),
+                    cleared_on=_day(cl))
+            for i, a, u, r, c, cl in db.execute(sql + " ORDER BY id", params)]
+
+
+def alert_quality_rows(db: sqlite_utils.Database, since: dt.date, as_of: dt.date
+                       ) -> tuple[list[tuple[str, dt.date]], list[tuple[str, dt.date]],
+                                  list[Snooze]]:
+    """What alert quality counts (`csdesk.core.work.alert_quality`), from `since` to as_of:
+    items first shown, items answered (a completed touchpoint that responds to one), snoozes."""
+    start, end = since.isoformat(), as_of.isoformat()
+    raised = [(i, _D(d)) for i, d in db.execute(
+        "SELECT item_id, first_seen FROM items_raised WHERE first_seen > ? AND first_seen <= ?",
+        [start, end])]
+    answered = [(i, _D(d)) for i, d in db.execute(
+        "SELECT responds_to, min(date) FROM touchpoints WHERE responds_to IS NOT NULL "
+        "AND status = 'completed' AND date > ? AND date <= ? GROUP BY responds_to",
+        [start, end])]
+    snoozes = [s for s in load_snoozes(db) if start < s.created_on.isoformat() <= end]
+    return raised, answered, snoozes
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """SQLite's `PRAGMA data_version`: changes when another connection commits to the book
+    (a cron `csdesk score`, a `csdesk log` from a shell, an import)."""
+    return db.conn.execute("PRAGMA data_version").fetchone()[0]

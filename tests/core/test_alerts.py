@@ -42,13 +42,13 @@ def triggers(data, h, as_of=AS_OF):
     ("unknown", False, "Not enough data", None),
 ])
 def test_band_action(band, qualified, text_start, due):
-    action = band_action(health(band), qualified, AS_OF, RULES)
+    action = band_action(book(), health(band), qualified, AS_OF, RULES)
     assert action.text.startswith(text_start)
     assert action.due == due
 
 
 def test_no_action_when_not_scored():
-    assert band_action(None, False, AS_OF, RULES) is None
+    assert band_action(book(), None, False, AS_OF, RULES) is None
 
 
 # --- watch ------------------------------------------------------------------------------------

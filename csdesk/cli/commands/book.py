@@ -80,20 +80,36 @@ def cmd_log(ctx: Context) -> int:
     account = desk.resolve(args.account)
     try:
         day = parse_iso_day(args.date, "--date") if args.date else desk.as_of
+        next_due = parse_iso_day(args.next_due, "--next-due") if args.next_due else None
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    from csdesk.cli.commands.work import refused, response_touchpoint
+    from csdesk.desk import work
+
     try:
-        touchpoint = Touchpoint(account_id=account.account_id, date=day, kind=args.kind,
-                                status=args.status, summary=args.summary or None,
-                                flags=tuple(args.flag))
+        if args.responds_to:  # docs/workflow.md: the response the item asks for, pre-filled
+            base, update = response_touchpoint(ctx, desk, account, day if args.date else None)
+            touchpoint = Touchpoint.model_validate(base.model_dump() | update)
+        else:
+            if not args.kind:
+                raise UserError("--kind is required (or --responds-to ID, which gives it)")
+            touchpoint = Touchpoint(account_id=account.account_id, date=day, kind=args.kind,
+                                    status=args.status, summary=args.summary or None,
+                                    flags=tuple(args.flag), contacts=tuple(args.met))
     except ValidationError as exc:
         problems = "; ".join(
             f"--{err['loc'][0]}: {err['msg']}" if err["loc"] else err["msg"]
             for err in exc.errors())
         raise UserError(problems.replace("--flags", "--flag")) from None
-    writes.log_touchpoint(desk.db, touchpoint)
+    with refused():
+        task_id = work.log_response(desk, touchpoint, next_step=args.next_step,
+                                    next_due=next_due)
     print(f"Logged {touchpoint.status} {touchpoint.kind} with "
-          f"{printable(account.name, single_line=True)} on {day}.")
+          f"{printable(account.name, single_line=True)} on {touchpoint.date}"
+          + (f", answering {printable(touchpoint.responds_to, single_line=True)}"
+             if touchpoint.responds_to else "") + ".")
+    if task_id is not None:
+        print(f"Next step: task:{task_id}")
     return 0
 
 

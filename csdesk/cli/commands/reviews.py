@@ -49,6 +49,14 @@ def _pct(value: float | None, points: bool = False) -> str:
     return f"{value:+.0f}" if points else f"{value * 100:.1f}%"
 
 
+def _alert_quality(desk) -> dict:
+    """Per trigger kind over the last 90 days: raised, answered, snoozed, not_relevant
+    (docs/workflow.md)."""
+    from csdesk.desk import work
+
+    return work.alert_quality_json(work.alert_quality(desk))
+
+
 def cmd_metrics(ctx: Context) -> int:
     from csdesk.desk import reviews as reviews_service
 
@@ -80,6 +88,7 @@ def cmd_metrics(ctx: Context) -> int:
             "renewals_in_period": m.renewals_in_period, "nps_respondents": m.nps_respondents,
             "reviews_due": m.reviews_due, "reviews_completed": m.reviews_completed,
             "trend": forecast_service.trend_json(months, quarters),
+            "alert_quality": _alert_quality(desk),
         })
         return 0
     print(f"Portfolio metrics, {start} through {end - dt.timedelta(days=1)} (both included)")
