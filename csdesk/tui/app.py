@@ -97,6 +97,7 @@ class CsdeskApp(App):
         Binding("n", "note", "Note"),
         Binding("e", "export_qbr", "QBR"),
         Binding("r", "rescore", "Rescore"),
+        Binding("ctrl+f", "search", "Search", priority=True),  # anywhere, forms too
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -195,6 +196,11 @@ class CsdeskApp(App):
         self.push_screen(_forms().ImportForm(), self._import_chosen)
 
     def _import_chosen(self, path: str | None) -> None:
+        from csdesk.tui.screens.capture import CaptureScreen, is_capture_path
+
+        if path and is_capture_path(path):  # calendar and mail: a preview first
+            self.push_screen(CaptureScreen([path]))
+            return
         if path:
             self.busy = (f"Importing {path}…", 0, 0)
             self._import(path)
@@ -243,6 +249,14 @@ class CsdeskApp(App):
             await self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    def action_search(self) -> None:
+        from csdesk.tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_focus_query()
+        else:
+            self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
         from csdesk.tui.help_screen import HelpScreen

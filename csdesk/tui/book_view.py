@@ -487,6 +487,32 @@ class Workbench:
         with self.lock:
             write_demo_book(self.desk, accounts=accounts, seed=seed)
 
+    # --- search and capture (docs/workflow.md) -----------------------------------------------
+
+    def search(self, query: str, limit: int = 50):
+        """The book's best hits for `query` (csdesk.desk.search), read without waiting for a
+        scoring run."""
+        from csdesk.desk.search import search_book
+
+        with self._reading() as desk:
+            return search_book(desk.db, query, limit=limit)
+
+    def capture_preview(self, paths: list[str], progress=None):
+        """What capturing the files would write, and the names of its accounts; raises
+        CaptureRefused (csdesk.desk.capture)."""
+        from csdesk.desk import capture
+
+        with self._reading() as desk:
+            plan = capture.preview(desk.db, paths, desk.rules.capture, desk.as_of,
+                                   progress=progress)
+            return plan, capture.account_names(desk.db, plan)
+
+    def capture_commit(self, plan) -> int:
+        from csdesk.desk import capture
+
+        with self.lock:
+            return capture.commit(self.desk.db, plan)
+
 
 def stakeholder_warnings(contacts: list[Contact]) -> list[str]:
     """What the Stakeholders tab warns about: thin or broken coverage of the account."""
