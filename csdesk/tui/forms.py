@@ -362,8 +362,8 @@ class ImportForm(Form):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="import-form"):
             yield Static("Import into this book", classes="form-title")
-            yield CompactInput(placeholder="a CSV file, a folder of them, or a JSON book",
-                               id="import-path")
+            yield CompactInput(placeholder="CSV files (a file or folder), a JSON book, or "
+                                           "calendar/mail: .ics, .eml, .mbox", id="import-path")
             yield Label("", id="form-problem")
             yield Static("Enter imports (all or nothing) · Escape cancels", classes="form-help")
 
