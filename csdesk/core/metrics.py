@@ -34,6 +34,17 @@ class BandShare(BaseModel):
     arr: float
 
 
+class ExpansionPipeline(BaseModel):
+    """§13 expansion pipeline coverage (a seed leading metric): the accounts showing an
+    expansion signal (§6) and those qualified for an expansion motion, count and ARR, beside
+    the period's expansion ARR."""
+
+    model_config = ConfigDict(frozen=True)
+    signalled: BandShare
+    qualified: BandShare
+    expansion_arr: float
+
+
 class Metrics(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -57,6 +68,7 @@ class Metrics(BaseModel):
     review_completion_rate: float | None
     reviews_due: int
     reviews_completed: int
+    expansion_pipeline_coverage: ExpansionPipeline
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -203,6 +215,23 @@ def band_distribution(assessments: Iterable[Assessment]) -> dict[str, BandShare]
     return {band: BandShare(count=c, arr=arr) for band, (c, arr) in counts.items()}
 
 
+def expansion_pipeline(assessments: Iterable[Assessment], expansion_arr: float
+                       ) -> ExpansionPipeline:
+    """§13: scored accounts with an expansion signal, and those qualified (§6), count and ARR
+    (today's, as the band mix), beside the period's expansion ARR."""
+    signalled, qualified = [0, 0.0], [0, 0.0]
+    for a in assessments:
+        if a.health is None:
+            continue
+        for share, holds in ((signalled, a.expansion_signals), (qualified, a.expansion_qualified)):
+            if holds:
+                share[0] += 1
+                share[1] += a.account.arr
+    return ExpansionPipeline(signalled=BandShare(count=signalled[0], arr=signalled[1]),
+                             qualified=BandShare(count=qualified[0], arr=qualified[1]),
+                             expansion_arr=expansion_arr)
+
+
 def median_time_to_first_value(assessments: Iterable[Assessment]) -> float | None:
     days = [a.time_to_first_value_days for a in assessments
             if a.time_to_first_value_days is not None]
@@ -262,12 +291,14 @@ def portfolio_metrics(accounts: list[Account], renewals: list[Renewal], nps: lis
     review_rate, due, completed = review_completion(
         [a for a in accounts if a.status == "active" or a.account_id in renewed_since],
         touchpoints, start, end, rules, renewals)
+    kept_arr = retention(accounts, renewals, start, end)
     return Metrics(
-        start=start, end=end, **retention(accounts, renewals, start, end),
+        start=start, end=end, **kept_arr,
         renewal_rate=kept, renewals_in_period=n_renewals, nps=score, nps_respondents=respondents,
         bands=band_distribution(assessments),
         median_time_to_first_value_days=median_time_to_first_value(assessments),
         review_completion_rate=review_rate, reviews_due=due, reviews_completed=completed,
+        expansion_pipeline_coverage=expansion_pipeline(assessments, kept_arr["expansion_arr"]),
     )
 
 

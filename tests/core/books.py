@@ -85,10 +85,11 @@ def daily(band: str, first_ago: int, last_ago: int, **dims) -> tuple[Snapshot, .
 
 
 def healthy(**kw) -> AccountData:
-    """A green mid-market account: usage 90% (100), touchpoint 5 days ago (100), achieved goal
-    with ROI (100), no tickets (N/A), champion + sponsor + promoter (100) -> 100. `acct` for
-    another account; other keywords replace its rows."""
-    rows = dict(usage=(usage(2, 90),), touchpoints=(touch(5),),
+    """A green mid-market account: usage 90% (100), touchpoint 5 days ago (100) and a business
+    review 60 days ago (within the review cadence), achieved goal with ROI (100), no tickets
+    (N/A), champion + sponsor + promoter (100) -> 100. `acct` for another account; other
+    keywords replace its rows."""
+    rows = dict(usage=(usage(2, 90),), touchpoints=(touch(60, kind="ebr"), touch(5)),
                 goals=(goal("cut costs", "achieved", "saved $40k"),),
                 contacts=(contact("Ann", "champion"), contact("Bo", "executive_sponsor")),
                 nps=(nps(20, 10),), history=daily("green", 70, 1))

@@ -76,7 +76,8 @@ def kinds(items: list[BriefItem]):
 
 def test_brief_kinds_from_one_account():
     acct = account(renewal_date=ahead(45))
-    data = healthy(acct=acct, touchpoints=(touch(40),), nps=(nps(3, 2, "cfo"),),
+    data = healthy(acct=acct, touchpoints=(touch(60, kind="ebr"), touch(40)),
+                   nps=(nps(3, 2, "cfo"),),
                    history=daily("green", 10, 1))
     items = build_brief([assess(data, AS_OF, RULES)], AS_OF, RULES)
     assert {i.kind for i in items} == {ItemKind.renewal, ItemKind.touchpoint_due,

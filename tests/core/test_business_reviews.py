@@ -36,3 +36,25 @@ def test_the_cadence_is_config():
     rules = RULES.model_copy(update={"tiers": Tiers(enterprise_review_days=30)})
     data = book(account(arr=ENTERPRISE), touchpoints=(touch(31, kind="ebr"),))
     assert next_review_due(data, AS_OF, rules) == ago(1)
+
+
+@pytest.mark.parametrize("arr, review_ago, raised", [
+    (ENTERPRISE, 91, False), (ENTERPRISE, 92, True),     # quarterly (§13)
+    (MID_MARKET, 182, False), (MID_MARKET, 183, True),   # semi-annual
+    (SMB, 400, False),                                    # none
+])
+def test_a_late_business_review_is_a_today_item(arr, review_ago, raised):
+    from csdesk.core.assess import assess
+    from csdesk.core.brief import build_brief
+    from csdesk.core.models import ItemKind
+    from tests.core.books import healthy
+
+    data = healthy(acct=account(arr=arr, contract_start=ago(400)),
+                   touchpoints=(touch(review_ago, kind="qbr"), touch(3)))
+    items = [i for i in build_brief([assess(data, AS_OF, RULES)], AS_OF, RULES)
+             if i.kind == ItemKind.ebr_due]
+    assert len(items) == int(raised)
+    if raised:
+        [item] = items
+        assert (item.due, item.overdue) == (ago(1), True)
+        assert item.respond_with == "ebr"

@@ -242,3 +242,27 @@ def test_an_outcome_without_previous_arr_uses_the_arr_at_start(kind, prev, new, 
     assert (r["churned_arr"], r["contraction_arr"], r["expansion_arr"]) == (
         churned, contraction, expansion)
     assert r["grr"] == pytest.approx((40_000 - churned - contraction) / 40_000)
+
+
+def test_expansion_pipeline_coverage():
+    from csdesk.core.assess import assess
+    from tests.core.books import AS_OF, account, healthy, touch, usage
+
+    def assessed(aid, arr, status="active", **rows):
+        acct = account(account_id=aid, arr=arr, status=status)
+        return assess(healthy(acct=acct, **rows), AS_OF, RULES,
+                      signals=False)  # as a whole-book run assesses
+
+    book = [
+        assessed("Q", 50_000, usage=(usage(2, 76),)),              # qualified; no signal
+        assessed("S", 30_000, usage=(usage(2, 85),)),              # seats 85% > 80%: signal
+        assessed("F", 40_000, touchpoints=(touch(5, flags=["org_spread"]),)),  # logged signal
+        assessed("N", 20_000, usage=(usage(2, 80),), history=()),  # 80% is not > 80%; no gates
+        assessed("C", 90_000, "churned", usage=(usage(2, 95),)),   # not scored
+    ]
+    assert [a.account.account_id for a in book if a.expansion_signals] == ["S", "F"]
+    m = portfolio_metrics([], [], [], [], book, START, END, RULES)
+    p = m.expansion_pipeline_coverage
+    assert (p.signalled.count, p.signalled.arr) == (2, 70_000)
+    assert (p.qualified.count, p.qualified.arr) == (3, 120_000)
+    assert p.expansion_arr == m.expansion_arr == 0

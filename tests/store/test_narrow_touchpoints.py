@@ -111,10 +111,20 @@ def test_without_a_recent_completed_touchpoint_all_older_ones_are_read(book):
 
 
 def test_with_a_recent_completed_touchpoint_older_ones_are_left_out(book):
+    # ... and a recent business review (mid-market: the rules read back to the last one)
     _one(book, 200, [(300, "call", "completed"), (200, "call", "missed"),
+                     (30, "ebr", "completed"), (5, "call", "completed")])
+    [data] = load_book(book, AS_OF, touchpoints_from=touchpoints_read_from(RULES, AS_OF))
+    assert [t.date for t in data.touchpoints] == [dt.date(2026, 10, 24), dt.date(2026, 11, 18)]
+
+
+def test_without_a_recent_business_review_the_last_one_is_read(book):
+    # §13 ebr_due: mid-market reviews every 182 days; the last one 183 days ago is read
+    _one(book, 200, [(300, "qbr", "completed"), (183, "ebr", "completed"),
                      (5, "call", "completed")])
     [data] = load_book(book, AS_OF, touchpoints_from=touchpoints_read_from(RULES, AS_OF))
-    assert [t.date for t in data.touchpoints] == [dt.date(2026, 11, 18)]
+    assert len(data.touchpoints) == 3
+    assert assess(data, AS_OF, RULES).next_review_due == AS_OF - dt.timedelta(days=1)
 
 
 def test_touchpoints_as_old_as_the_score_history_are_read(book):

@@ -9,9 +9,10 @@ import json
 import pytest
 
 from csdesk.core.config import Config
-from csdesk.core.models import RemediationAction
+from csdesk.core.models import RemediationAction, SavePlan
 from csdesk.desk.desk import Desk
 from csdesk.store.schema import open_book
+from csdesk.store.writes import save_save_plan
 
 AS_OF = dt.date(2026, 11, 23)
 RED_SINCE = AS_OF - dt.timedelta(days=150)
@@ -45,10 +46,10 @@ def _answer(db, *, executive_ago: int, plan_written: bool) -> None:
     db["touchpoints"].insert(dict(account_id="A1", date=ago(executive_ago), kind="executive",
                                   status="completed", summary="exec call"))
     action = RemediationAction(action="Exec call", owner="Dana", due=RED_SINCE)
-    db["save_plans"].insert(dict(
-        account_id="A1", trigger="band_red", trigger_date=RED_SINCE.isoformat(),
+    save_save_plan(db, SavePlan(
+        account_id="A1", trigger="band_red", trigger_date=RED_SINCE,
         root_cause="Budget moved to a rival tool" if plan_written else "",
-        remediation_actions=json.dumps([action.model_dump(mode="json")])))
+        remediation_actions=(action,)))
     db.conn.commit()
 
 
@@ -78,3 +79,8 @@ def test_one_save_plan_for_one_red_run(db):
         Desk(db, Config(), AS_OF + dt.timedelta(days=7 * week)).assess_all()
     plans = list(db.query("SELECT trigger, trigger_date FROM save_plans"))
     assert plans == [{"trigger": "band_red", "trigger_date": RED_SINCE.isoformat()}]
+
+
+def test_a_draft_plan_does_not_answer_it(db):
+    _answer(db, executive_ago=149, plan_written=False)
+    assert [a.trigger_date for a in _red_alerts(Desk(db, Config(), AS_OF), True)] == [RED_SINCE]
