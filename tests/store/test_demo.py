@@ -174,3 +174,17 @@ def test_a_big_book_is_generated():
     tables = generate(2000, 7, AS_OF, RULES)
     assert len(tables["accounts"]) == 2000
     assert len({a["account_id"] for a in tables["accounts"]}) == 2000
+
+
+def test_the_corrected_rules_have_something_to_show(demo):
+    """§13: a late business review (the stuck-yellow accounts hold none), critical alerts
+    answered with a written save plan and others still open on a draft."""
+    from csdesk.core.alerts import plan_is_written
+    from csdesk.core.models import ItemKind
+
+    db, _ = demo
+    desk = Desk(db, Config(), AS_OF)
+    kinds = Counter(i.kind for i in desk.brief())
+    assert kinds[ItemKind.ebr_due] >= 1
+    plans = [p for data in desk.load() for p in data.save_plans]
+    assert any(plan_is_written(p) for p in plans) and not all(plan_is_written(p) for p in plans)

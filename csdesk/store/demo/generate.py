@@ -582,6 +582,8 @@ class _AccountGen:
             dates.append(day)
             day -= dt.timedelta(days=max(3, round(c * rng.uniform(0.6, 1.0))))
         review = {Tier.enterprise: "qbr", Tier.mid_market: "ebr"}.get(self.tier)
+        if s == "stuck_yellow":
+            review = None  # no business review for a year: its EBR is late (§13 ebr_due)
         for i, day in enumerate(reversed(dates)):
             kind = rng.choice(kinds)
             if review and i % (4 if self.tier == Tier.enterprise else 6) == 1:

@@ -167,12 +167,14 @@ UNANSWERED_SHARE = 4  # one in this many old alerts is left open
 
 def answer_old_alerts(desk) -> int:
     """Log the responses a working CSM would have logged to alerts older than ten days, so the
-    demo's Today opens on a realistic queue rather than months of untouched alerts."""
-    from csdesk.core.models import Touchpoint, TouchpointKind
-    from csdesk.store.writes import touchpoint_row
+    demo's Today opens on a realistic queue rather than months of untouched alerts: for a
+    critical one, the executive call and the save plan written (a root cause and the call as
+    its first remediation action: a plan counts once written, §13)."""
+    from csdesk.core.models import RemediationAction, SavePlan, Touchpoint, TouchpointKind
+    from csdesk.store.writes import ensure_save_plans, touchpoint_row
 
     cutoff = desk.as_of - dt.timedelta(days=ANSWERED_AFTER_DAYS)
-    rows = []
+    rows, plans = [], []
     for assessment in desk.assess_all(store=False):
         account_id = assessment.account.account_id
         for alert in assessment.alerts:
@@ -186,6 +188,17 @@ def answer_old_alerts(desk) -> int:
             rows.append(touchpoint_row(Touchpoint(
                 account_id=account_id, date=min(day, desk.as_of), kind=kind,
                 summary=f"Response to: {alert.title}"[:200])))
+            if alert.level == "critical":
+                plans.append(SavePlan(
+                    account_id=account_id, trigger=alert.trigger, trigger_date=alert.trigger_date,
+                    root_cause=f"{alert.title}; reviewed with the executive sponsor",
+                    remediation_actions=(RemediationAction(
+                        action="Executive engagement call",
+                        owner=assessment.account.owner or "CSM", due=min(day, desk.as_of),
+                        done_on=min(day, desk.as_of)),),
+                    checkpoint_date=alert.trigger_date + dt.timedelta(
+                        days=desk.rules.alerts.save_plan_checkpoint_days)))
+    ensure_save_plans(desk.db, plans)
     with transaction(desk.db):
         desk.db.conn.executemany(
             "INSERT OR IGNORE INTO touchpoints (account_id, date, kind, status, summary, flags) "
