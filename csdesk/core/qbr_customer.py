@@ -18,14 +18,17 @@ from csdesk.core.qbr import AGENDA
 from csdesk.core.text import printable
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\t\v\f]+\s*")
-# Book text always sits inline after a prefix ("- ", "| "), never at a line's start, so what
-# starts a block (#, -, +, 1., >) cannot act. What can, inline: backslash, code, emphasis,
-# links and images ([ ]), strikethrough, a table's column bar, an HTML tag or entity.
+# Book text always sits after a prefix ("- ", "# "), never at a line's start. What acts inline:
+# backslash, code, emphasis, links and images ([ ]), strikethrough, a table's column bar, an
+# HTML tag or entity; and at the text's start, what opens a block (below).
 _INLINE = re.compile(r"[\\`*\[\]|]")
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ is plain in GFM
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MATH = re.compile(r"\$(?![0-9])")  # "$120k" stays; "$x$" would be typeset as math
+# Book text may open a list item's content ("- {goal}: ..."), where what starts a block still
+# acts: a heading, a quote, a bullet, a numbered item, a thematic break.
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|-[-\s]*$|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def md_plain(text: str | None) -> str:
@@ -39,7 +42,12 @@ def md_plain(text: str | None) -> str:
         shown = shown.replace("~", "\\~")
     shown = _TAG.sub(r"\\<", shown)
     shown = _ENTITY.sub("&amp;", shown)
-    return _MATH.sub(r"\\$", shown)
+    shown = _MATH.sub(r"\\$", shown)
+    block = _BLOCK_START.match(shown)
+    if block:  # backslash the marker (after a number, its `.` or `)`)
+        at = block.end() if block.group()[:1].isdigit() else 0
+        shown = f"{shown[:at]}\\{shown[at:]}"
+    return shown
 
 
 def _people(data: AccountData, *roles: Role) -> list[str]:

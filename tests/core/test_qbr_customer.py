@@ -33,7 +33,9 @@ def test_md_plain_escapes_only_what_markdown_needs(text, shown):
     assert md_plain(text) == shown
 
 
-_GFM = MarkdownIt("gfm-like")
+# A bare URL or domain may be linked by a renderer's autolinker: that is the customer's own
+# address, harmless in a mail; what must not happen is markup made of book text.
+_GFM = MarkdownIt("gfm-like").disable("linkify")
 
 
 @given(st.text(max_size=60))
@@ -66,3 +68,12 @@ def test_the_customer_agenda_states_results_and_leaves_out_what_is_internal():
         assert internal not in text
     unnamed = render_customer_qbr(a, data, AS_OF, RULES, None)
     assert "- your Customer Success Manager (Customer Success Manager)" in unnamed
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("- x", "\\- x"), ("-", "\\-"), ("---", "\\---"), ("-5% churn", "-5% churn"),
+    ("1. first", "1\\. first"), ("1.5 days", "1.5 days"), ("# one", "\\# one"),
+    ("#1 priority", "#1 priority"), ("> quote", "\\> quote"), ("+", "\\+"),
+])
+def test_md_plain_escapes_what_would_open_a_block_at_its_start(text, shown):
+    assert md_plain(text) == shown
