@@ -255,7 +255,8 @@ class Desk:
         ids = queries.account_ids(self.db)
         if not ids:
             return None
-        kept = changes.kept(self.db, self.as_of.isoformat(), self.fingerprint)
+        with queries.gc_paused(freeze=True):  # 10,000 unpickled: 1.2 s with the collector on
+            kept = changes.kept(self.db, self.as_of.isoformat(), self.fingerprint)
         stale = [a for a in ids if a not in kept]
         if len(stale) * 2 > len(ids):
             return None
