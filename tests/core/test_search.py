@@ -38,7 +38,9 @@ def _match(conn, text):
     ("-acme", '("acme" OR "acme"*)'),
     ("dana@acme.com", '("dana acme com" OR "dana acme com"*)'),
     ("NEAR(acme sso)", '"NEAR acme" AND ("sso" OR "sso"*)'),
-    ("a_b", '("a b" OR "a b"*)'),
+    ("a_b", '"a b"'),  # too short to be the start of a longer word
+    ("sso re", '"sso" AND "re"'),
+    ("sso ren", '"sso" AND ("ren" OR "ren"*)'),
 ])
 def test_the_query_is_words_in_quotes(text, expected):
     assert fts_query(text) == expected

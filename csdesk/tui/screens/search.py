@@ -23,6 +23,7 @@ from csdesk.tui.widgets.chrome import TitleBar
 from csdesk.tui.widgets.row_table import Column, RowTable
 
 MATCH_STYLE = "bold black on yellow"
+SHOWN = 50  # hits shown: a search that finds more asks for more words
 KIND_LABELS = {"account": "Account", "contact": "Contact", "note": "Note",
                "touchpoint": "Touchpoint", "goal": "Goal", "save_plan": "Save plan",
                "save_plan_action": "Save plan action"}
@@ -111,7 +112,7 @@ class SearchScreen(Screen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def find(self, query: str) -> None:
         try:
-            hits = self.app.workbench.search(query)
+            hits = self.app.workbench.search(query, SHOWN)
         except Exception as exc:  # a search that fails says so; the screen stays up
             self.app.call_from_thread(self.notify, f"Search failed: {exc}", severity="error",
                                       markup=False)
@@ -127,8 +128,9 @@ class SearchScreen(Screen):
         if not message.query.strip():
             count.update("")
         elif message.hits:
-            count.update(f" {len(message.hits)} found, best first · Enter opens the account "
-                         "on its tab")
+            found = (f"the best {len(message.hits)} shown" if len(message.hits) >= SHOWN
+                     else f"{len(message.hits)} found, best first")
+            count.update(f" {found} · Enter opens the account on its tab")
         else:
             count.update(" Nothing found.")
 
