@@ -140,6 +140,11 @@ def search(db: sqlite_utils.Database, query: str, *, limit: int = 50,
     match = fts_query(query)
     if match is None or limit < 1:
         return []
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchone() is None:
+        from csdesk.store.schema import BookError
+
+        raise BookError("this book has no search index (it was made by a development build "
+                        "of schema version 3); export it and import it into a new book")
     rows = db.execute(
         f"""SELECT h.rowid, h.account_id, a.name, h.snippet, h.rank
         FROM (SELECT rowid, account_id, rank,

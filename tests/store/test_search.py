@@ -4,6 +4,7 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from csdesk.core.config import Config
 from csdesk.core.search import plain
@@ -144,9 +145,14 @@ def test_a_version_2_book_gets_its_index_built(tmp_path):
     conn.execute(ACCOUNT, ("a1", "Acme Corp", "Retail", None))
     conn.execute("INSERT INTO notes (account_id, created_at, text) "
                  "VALUES ('a1', '2026-01-01', 'asked about the SAML certificate')")
+    conn.execute("INSERT INTO save_plans (account_id, trigger, trigger_date, remediation_actions) "
+                 "VALUES ('a1', 'band_red', '2026-10-01', "
+                 "'[{\"action\": \"Fix the SCIM connector\", \"owner\": \"Dana\", "
+                 "\"due\": \"2026-10-15\"}]')")
     conn.close()
     db = open_book(path)
     assert _found(db, "saml") == [("a1", "note", "text")]
+    assert _found(db, "scim") == [("a1", "save_plan_action", "text")]  # moved, then indexed
     assert _found(db, "retail") == [("a1", "account", "industry")]
     assert _index(db) == _rebuilt(db)
 
@@ -177,3 +183,18 @@ def test_the_demo_and_a_bulk_import_keep_the_index_right(tmp_path, book):
     import_paths(book, [folder], as_of=AS_OF, rules=rules)
     assert ("z1", "account", "name") in _found(book, "zephyr")
     assert _index(book) == _rebuilt(book)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text())
+def test_any_text_searches_a_real_book_without_error(acme, text):
+    for hit in search(acme, text):
+        assert hit.account_id in ("a1", "b1") and plain(hit.snippet)
+
+
+def test_a_book_without_the_index_says_so(acme):
+    from csdesk.store.schema import BookError
+
+    acme.execute("DROP TABLE search_index")
+    with pytest.raises(BookError, match="no search index"):
+        search(acme, "acme")
