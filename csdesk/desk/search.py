@@ -19,8 +19,8 @@ TAB_OF_KIND = {
     "note": "timeline",
     "touchpoint": "timeline",
     "goal": "plan",
-    "save_plan": "save_plan",
-    "save_plan_action": "save_plan",
+    "save_plan": "save-plan",
+    "save_plan_action": "save-plan",
 }
 
 
