@@ -10,9 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 
 class Tier(StrEnum):
@@ -178,17 +189,43 @@ class _Row(BaseModel):
 # --- the import tables (DATA_AND_CLI.md "Import files") -------------------------------------
 
 
+# Sane ranges (issue 24): money up to a trillion dollars and finite, counts up to a billion
+# (SQLite stores integers up to 2^63), terms up to a century; ids plain text, no controls.
+MAX_MONEY = 1e12
+MAX_COUNT = 1_000_000_000
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain_id(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise PydanticCustomError("control_character", "{reason}", {
+            "reason": f"an id may not hold control characters (found \\x{ord(found.group()):02x})"})
+    return text
+
+
+PlainId = Annotated[str, Field(min_length=1), AfterValidator(_plain_id)]
+
+
 class Account(_Row):
-    account_id: str = Field(min_length=1)
+    account_id: PlainId
     name: str = Field(min_length=1)
-    arr: float = Field(ge=0)
+    arr: float = Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)
     contract_start: dt.date
     renewal_date: dt.date
-    seats_licensed: int | None = Field(default=None, ge=0)
-    term_months: int = Field(default=12, ge=1)
+    seats_licensed: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    term_months: int = Field(default=12, ge=1, le=1200)
     industry: str | None = None
     owner: str | None = None
     status: AccountStatus = AccountStatus.active
+
+    @model_validator(mode="after")
+    def _renewal_after_start(self) -> "Account":
+        if self.renewal_date < self.contract_start:
+            raise PydanticCustomError("date_order", "{reason}", {"reason": (
+                f"renewal_date {self.renewal_date} is before contract_start "
+                f"{self.contract_start}")})
+        return self
 
 
 class Contact(_Row):
@@ -209,17 +246,24 @@ class Contact(_Row):
 class Usage(_Row):
     account_id: str = Field(min_length=1)
     date: dt.date
-    active_users: int = Field(ge=0)
-    logins: int | None = Field(default=None, ge=0)
+    active_users: int = Field(ge=0, le=MAX_COUNT)
+    logins: int | None = Field(default=None, ge=0, le=MAX_COUNT)
 
 
 class Ticket(_Row):
-    ticket_id: str = Field(min_length=1)
+    ticket_id: PlainId
     account_id: str = Field(min_length=1)
     opened_on: dt.date
     closed_on: dt.date | None = None
     severity: Severity = Severity.normal
     csat: int | None = Field(default=None, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _closed_after_opened(self) -> "Ticket":
+        if self.closed_on is not None and self.closed_on < self.opened_on:
+            raise PydanticCustomError("date_order", "{reason}", {"reason": (
+                f"closed_on {self.closed_on} is before opened_on {self.opened_on}")})
+        return self
 
 
 class Nps(_Row):
@@ -259,8 +303,8 @@ class Renewal(_Row):
     account_id: str = Field(min_length=1)
     date: dt.date
     outcome: Outcome
-    previous_arr: float | None = Field(default=None, ge=0)
-    new_arr: float | None = Field(default=None, ge=0)
+    previous_arr: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
+    new_arr: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
     reason: str | None = None
     preventable: bool | None = None
     competitor: str | None = None

@@ -21,13 +21,22 @@ class ParseError(ValueError):
 # --- dates ------------------------------------------------------------------------------------
 
 
+# The days a book's rows may carry (issue 24): the rules' windows (up to a century, see
+# `csdesk.core.config`) stay inside Python's calendar from any of them.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def parse_date(text: str, *, dayfirst: bool = False) -> dt.date:
     """A calendar day from any common form: `2027-03-15`, `3/15/2027`, `15 Mar 2027`,
     `2027-03-15 10:30`, `2027-03-15T10:30:00Z`. A time, if any, is dropped (the day as written).
 
-    Ambiguous numeric dates (`03/04/2027`) are month first unless `dayfirst`.
+    Ambiguous numeric dates (`03/04/2027`) are month first unless `dayfirst`. Days outside
+    FIRST_YEAR..LAST_YEAR are refused.
     """
-    return _parse_date(text.strip(), dayfirst)
+    day = _parse_date(text.strip(), dayfirst)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ParseError(f"{text.strip()!r} is outside {FIRST_YEAR}–{LAST_YEAR}")
+    return day
 
 
 @lru_cache(maxsize=65_536)
@@ -85,7 +94,7 @@ def parse_money(text: str | int | float) -> float:
 
     Other currencies are refused rather than silently read as dollars.
     """
-    if isinstance(text, bool):
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
         raise ParseError(f"not an amount: {text!r}")
     if isinstance(text, (int, float)):
         value = float(text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from csdesk.store.importing.sources import Problem, Source, read_text
 from csdesk.store.importing.tables import TABLES
+from csdesk.store.schema import SCHEMA_VERSION
 
 
 _WS = re.compile(r"\s*")
@@ -34,12 +35,17 @@ def read_json_book(path: Path, label: str, problems: list[Problem], notes: list[
     except OSError as exc:
         problems.append(Problem(label, 0, "file", f"cannot read ({exc.strerror})"))
         return []
+    except RecursionError:  # issue 24: nested deeper than any book
+        problems.append(Problem(label, 0, "file", "nested too deeply to be a book"))
+        return []
     except (_NotABook, ValueError, IndexError):  # JSONDecodeError, UnicodeDecodeError too
         # Not a book: read it whole to say why (not UTF-8, not JSON, or not an object).
         text = read_text(path, label, problems)
         if text is not None:
             try:
                 json.loads(text)
+            except RecursionError:
+                problems.append(Problem(label, 0, "file", "nested too deeply to be a book"))
             except json.JSONDecodeError as exc:
                 problems.append(Problem(label, exc.lineno, "file",
                                         f"not valid JSON ({exc.msg})"))
@@ -154,6 +160,11 @@ class _JsonScan:
         return rows, order, bad, pos
 
 
+def _newer(version) -> bool:
+    """Whether a book's `version` is one this csdesk does not know (issue 24)."""
+    return type(version) in (int, float) and version > SCHEMA_VERSION
+
+
 def _scan_json_book(scan: _JsonScan, label: str, problems: list[Problem],
                     notes: list[str]) -> list[Source]:
     sources: list[Source] = []
@@ -167,7 +178,16 @@ def _scan_json_book(scan: _JsonScan, label: str, problems: list[Problem],
             raise _NotABook
         _, pos = scan.past(pos, ":")
         if scan.text[pos] != "[":
-            _, pos = scan.value(pos)  # metadata such as "format": "csdesk book"
+            line = scan.line_at(pos)
+            value, pos = scan.value(pos)  # metadata such as "format": "csdesk book"
+            name = key.strip().casefold()
+            if name in TABLES and value is not None:  # issue 24: refused, not ignored
+                problems.append(Problem(label, line, name, "expected a list of rows, got "
+                                        f"{type(value).__name__}"))
+            elif name == "version" and _newer(value):
+                problems.append(Problem(label, line, "version", (
+                    f"a book of version {value!r}; this csdesk reads books up to version "
+                    f"{SCHEMA_VERSION} (upgrade csdesk to import it)")))
         else:
             rows, headers, bad, pos = scan.rows(pos)
             name = key.strip().casefold()
