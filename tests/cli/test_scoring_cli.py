@@ -17,7 +17,8 @@ ACCOUNT_KEYS = SCORE_KEYS | {
 
 @pytest.fixture
 def db_path(tmp_path):
-    """Acme (mid-market, green, then its usage collapses on 2026-10-14), Beta (churned),
+    """Acme (mid-market, green, an EBR on 2026-07-28, then its usage collapses on 2026-10-14),
+    Beta (churned),
     Gamma (contract starts in 2027)."""
     path = tmp_path / "book.db"
     db = open_book(path)
@@ -34,9 +35,10 @@ def db_path(tmp_path):
         dict(account_id="A1", date="2026-09-28", active_users=90, logins=900),
         dict(account_id="A1", date="2026-10-14", active_users=10, logins=50),
     ])
-    db["touchpoints"].insert_all([
-        dict(account_id="A1", date=d, kind="meeting", status="completed", summary=None, flags="")
-        for d in ("2026-07-28", "2026-09-25", "2026-10-10")])
+    db["touchpoints"].insert_all([  # the first an EBR: no business review is due (182 days)
+        dict(account_id="A1", date=d, kind=k, status="completed", summary=None, flags="")
+        for d, k in (("2026-07-28", "ebr"), ("2026-09-25", "meeting"),
+                     ("2026-10-10", "meeting"))])
     db["goals"].insert(dict(account_id="A1", goal="Cut onboarding time", status="achieved",
                             roi_note="saved 200 hours a quarter"))
     db["contacts"].insert_all([
