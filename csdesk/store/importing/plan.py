@@ -64,15 +64,10 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
             if src.table == name:
                 by_table[name].append(reader.read(src))
                 src.release()  # read: its cells go (a JSON book's are a few hundred MB)
+    _check_order(by_table, reader.problems)
     if reader.problems:
         raise ImportRefused(reader.problems)
 
-    _check_order(by_table, reader.problems)
-    if reader.left_out:
-        reader.notes.append(
-            f"only the accounts owned by {owner.strip()!r}: left out "
-            f"{sum(reader.left_out.values()):,} rows of others' accounts ("
-            + ", ".join(f"{label} {n:,}" for label, n in reader.left_out.items()) + ")")
     plan = ImportPlan(notes=reader.notes)
     new_accounts: list[tuple] = []
     for name, parts in by_table.items():
