@@ -50,6 +50,7 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
                 line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(label, reader.line_num, "file", f"not readable as CSV ({exc})"))
+        return Source(label, table, [], [])
     if not rows:
         problems.append(Problem(label, 1, "file", "empty: expected a header row"))
         return Source(label, table, [], [])
@@ -59,7 +60,6 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     width = len(headers)
     out = []
     for row in body:
-        return Source(label, table, [], [])
         cells = row[1]
         if len(cells) != width:
             if not "".join(cells).strip():
