@@ -49,12 +49,22 @@ def _need(db, table: str, key, kind: str) -> dict:
     return row
 
 
-def undo(db: sqlite_utils.Database, change: Change) -> None:
+def last_plan_id(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM save_plans").fetchone()[0]
+
+
+def undo(db: sqlite_utils.Database, change: Change, *, drafts_after: int | None = None
+         ) -> None:
     """Put every row `change` touched back as it was (one transaction): a row that did not
     exist is deleted; one that was deleted is inserted again with its id; one that was
     changed gets its old values (an account is never deleted and re-inserted: that would
-    cascade to its whole history)."""
+    cascade to its whole history). With `drafts_after` (`last_plan_id` before the change),
+    the save plans the change brought (a champion marked departed by a slip starts one) go
+    too, while still untouched drafts (no root cause written)."""
     with transaction(db):
+        if drafts_after is not None:
+            db.execute("DELETE FROM save_plans WHERE id > ? AND root_cause = '' AND "
+                       "trigger != 'manual'", [drafts_after])
         for table, keycol, key, before in reversed(change.rows):
             if before is None:
                 db.execute(f"DELETE FROM {table} WHERE {keycol} = ?", [key])
