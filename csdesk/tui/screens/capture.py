@@ -49,8 +49,10 @@ def _line(text: str | None) -> Text:
 def row_cells(row: tuple[str, CapturedTouchpoint | Unmatched, str]) -> list[Text]:
     what, item, name = row
     if isinstance(item, Unmatched):
+        why = f" (domain of several accounts: {', '.join(item.ambiguous)})" \
+            if item.ambiguous else ""
         return [Text(item.date.isoformat()), Text("not matched", style="yellow"),
-                _line(item.subject), _line(", ".join(item.addresses))]
+                _line(item.subject), _line(", ".join(item.addresses) + why)]
     style = {"new": "green", "update": "cyan"}.get(what, "dim")
     label = f"{what} {item.kind}" + (" (scheduled)" if str(item.status) == "scheduled" else "")
     return [Text(item.date.isoformat()), Text(label, style=style),
@@ -140,8 +142,8 @@ class CaptureScreen(Screen):
             lines = "\n".join(printable(p, single_line=True) for p in message.problems)
             summary.update(Text(f" Capture refused, nothing written: {len(message.problems)} "
                                 f"problem(s)\n{lines}", style="red"))
-            summary.add_class("capture-problems")
             table.set_rows([])
+            table.display = False  # the problems are the page
             return
         self.plan, self.names = message.plan, message.names
         plan = message.plan
