@@ -151,19 +151,27 @@ class Directory:
         return set(), len(accounts) > 1
 
 
-def own_domains(items: list[CapturedItem], directory: Directory, settings: Capture) -> set[str]:
-    """The CSM's side: configured domains, the calendars' owners' domains, and the domain on
-    more than half of the items (at least two) that is no customer's and no free-mail's."""
-    own = {d.lower() for d in settings.own_domains}
-    own.update(domain_of(i.owner) for i in items if i.owner)
+def own_side(items: list[CapturedItem], directory: Directory, settings: Capture
+             ) -> tuple[set[str], set[str]]:
+    """The CSM's side, as (domains, addresses): the configured domains; the calendars'
+    owners (their address, and their domain unless free mail); and what is on more than half
+    of the items (at least two) and no customer's: the most frequent domain (unless free
+    mail) and the most frequent address (a CSM on free mail is still themselves)."""
     free = {d.lower() for d in settings.free_mail_domains}
-    counts = Counter(d for i in items for d in {domain_of(a) for a in i.addresses})
-    for domain, count in counts.most_common(1):
-        if (count >= 2 and count * 2 > len(items) and domain not in directory.by_domain
-                and domain not in free
+    domains = {d.lower() for d in settings.own_domains}
+    addresses = {i.owner for i in items if i.owner}
+    domains.update(domain_of(a) for a in addresses if domain_of(a) not in free)
+    enough = max(2, len(items) // 2 + 1)
+    by_domain = Counter(d for i in items for d in {domain_of(a) for a in i.addresses})
+    for domain, count in by_domain.most_common(1):
+        if (count >= enough and domain not in free and domain not in directory.by_domain
                 and not any(domain_of(e) == domain for e in directory.by_email)):
-            own.add(domain)
-    return own
+            domains.add(domain)
+    by_address = Counter(a for i in items for a in set(i.addresses))
+    for address, count in by_address.most_common(1):
+        if count >= enough and address not in directory.by_email:
+            addresses.add(address)
+    return domains, addresses
 
 
 def plan_capture(items: Iterable[CapturedItem], contacts: Iterable[tuple[str, str]],
@@ -177,7 +185,7 @@ def plan_capture(items: Iterable[CapturedItem], contacts: Iterable[tuple[str, st
     from `now`'s day are left out (counted)."""
     items = list(items)
     directory = Directory(contacts, settings)
-    own = own_domains(items, directory, settings)
+    own, own_addresses = own_side(items, directory, settings)
     today = now.astimezone(tz).date()
     first = today - dt.timedelta(days=settings.past_days)
     last = today + dt.timedelta(days=settings.future_days)
@@ -194,7 +202,7 @@ def plan_capture(items: Iterable[CapturedItem], contacts: Iterable[tuple[str, st
             outside += 1
             continue
         theirs = [a for a in dict.fromkeys(item.addresses)
-                  if domain_of(a) not in own and a != (item.owner or "")]
+                  if domain_of(a) not in own and a not in own_addresses]
         if not theirs:
             internal += 1
             continue

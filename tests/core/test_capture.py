@@ -141,3 +141,16 @@ def test_a_stored_completed_or_missed_meeting_stays_so_and_keeps_its_people():
     ("x" * 300, "x" * 200)])
 def test_subjects_become_one_line_summaries(subject, summary):
     assert clean_subject(subject) == summary
+
+
+def test_a_csm_on_free_mail_is_themselves_and_their_contacts_still_match():
+    me = "dana.reyes@gmail.com"
+    items = [item(me, "sam.rivera@gmail.com", owner=me), item(me, "lee@bolt.example"),
+             item(me, "pat@gmail.com", subject="Intro")]
+    p = plan(*items)
+    assert p.own_domains == ()  # gmail.com is everyone's, not the CSM's company
+    assert sorted(t.account_id for t in p.new) == ["b1", "c1"]
+    [u] = p.unmatched
+    assert u.addresses == ("pat@gmail.com",)
+    unnamed = plan(*[i.model_copy(update={"owner": None}) for i in items])
+    assert [u.addresses for u in unnamed.unmatched] == [("pat@gmail.com",)]
