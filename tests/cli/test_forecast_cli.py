@@ -87,7 +87,8 @@ def test_a_recorded_call_is_the_forecast_with_its_note(book, capsys):
     assert db.execute("SELECT call, suggested IS NOT NULL FROM forecast_calls ORDER BY id"
                       ).fetchall() == [("at_risk", 1), ("commit", 1)]
     code, out, _ = run(capsys, "--db", book, "--as-of", DAY, "renewals")
-    assert code == 0 and "Forecast ARR, 90 days" in out and "no outcome" in out
+    assert code == 0 and "Forecast ARR" in out and "within  90 d" in out and "d late" in out
+    assert max(map(len, out.splitlines()[:4])) <= 80
 
 
 @pytest.mark.parametrize("argv, message", [

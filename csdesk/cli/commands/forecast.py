@@ -57,20 +57,19 @@ def cmd_renewals(ctx: Context) -> int:
             "forecast_arr": {str(days): sums for days, sums in result.arr_by_call.items()},
         })
         return 0
+    print(f"{'Forecast ARR':<16}" + "".join(f"{c.value:>15}" for c in CALLS))
     for days, sums in result.arr_by_call.items():
-        print(f"Forecast ARR, {days} days: " + ", ".join(
-            f"{call} {_money(value)}" for call, value in sums.items()))
+        print(f"  within {days:>3} d " + "".join(f"{_money(sums[c.value]):>15}" for c in CALLS))
     if not result.rows:
         print("\nNo renewals in the window.")
         return 0
     print("\n(a call in brackets is csdesk's suggestion: no call recorded yet)")
     for r in result.rows:
-        when = (f"{-r.days_to_renewal} d overdue, no outcome" if r.overdue
-                else f"in {r.days_to_renewal} d")
+        when = (f"{-r.days_to_renewal} d late" if r.overdue else f"in {r.days_to_renewal} d")
         call = r.call.value if r.call else f"[{r.suggested_call.value}]"
-        print(f"  {r.renewal_date}  {when:<24} {_one_line(r.name)[:32]:<32} "
-              f"{_money(r.arr):>11}  {r.band.value:<7} {call:<16} "
-              f"suggested {r.suggested_call.value}: {_one_line(r.why)}")
+        print(f"  {r.renewal_date}  {when:<10} {_one_line(r.name)[:24]:<24} "
+              f"{_money(r.arr):>10}  {r.band.value:<7} {call}")
+        print(f"{'':14}suggested {r.suggested_call.value}: {_one_line(r.why)}")
         if r.note:
-            print(f"{'':>40}note: {_one_line(r.note)}")
+            print(f"{'':14}note: {_one_line(r.note)}")
     return 0
