@@ -316,7 +316,11 @@ def _execute(ctx: Context) -> int:
 
     args = ctx.args
     try:
-        return args.handler(ctx)
+        code = args.handler(ctx)
+        if ctx._desk is not None and ctx._desk.unstored:
+            print(f"csdesk: {ctx.book_path} is read-only: read as it is, nothing was stored",
+                  file=sys.stderr)
+        return code
     except (UserError, BookError, AccountNotFound) as exc:
         print(f"csdesk: {exc}", file=sys.stderr)
         return 2
@@ -331,6 +335,17 @@ def _execute(ctx: Context) -> int:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             print(f"csdesk: the book is locked by another program; nothing was written ({exc})",
                   file=sys.stderr)
+            return 2
+        # The environment, not csdesk (issue 24): said plainly, exit 2.
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+            print("csdesk: the book is read-only here; nothing was written", file=sys.stderr)
+            return 2
+        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+            print(f"csdesk: the disk is full; nothing was written ({exc})", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError) and exc.strerror:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"csdesk: {where}{exc.strerror}", file=sys.stderr)
             return 2
         if os.environ.get("CSDESK_DEBUG"):
             traceback.print_exc()

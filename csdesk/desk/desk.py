@@ -56,11 +56,18 @@ class Desk:
     what_if: bool = False
     # Other slices' processes already started (`start_scoring`), with the data_version then.
     _running: tuple | None = field(default=None, init=False, repr=False)
+    # A scoring run's conclusions were not stored: the book is read-only (issue 24).
+    unstored: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def open(cls, path, config: Config, as_of: dt.date, *, create: bool = True,
              upgrading: Callable | None = None) -> "Desk":
         return cls(open_book(path, create=create, upgrading=upgrading), config, as_of)
+
+    @property
+    def read_only(self) -> bool:
+        """The book may be read but not written by this process (`open_book`)."""
+        return getattr(self.db, "read_only", False)
 
     @property
     def rules(self) -> Rules:
@@ -216,8 +223,11 @@ class Desk:
         """Write a scoring run's conclusions (see `_conclusions`) in one transaction, and keep
         its assessments for reuse (`changes.keep`): those of the accounts nobody else wrote
         since they were read, checked under the same write lock. A what-if day (`what_if`)
-        stores nothing."""
+        stores nothing; nor does a read-only book (`unstored` says so, issue 24)."""
         if self.what_if:
+            return
+        if self.read_only:
+            self.unstored = True
             return
         with queries.gc_paused(), writes.transaction(self.db):
             keep = None

@@ -40,7 +40,9 @@ def brief(desk: Desk, assessments: list[Assessment], *, record: bool = True) -> 
     """Today's items and the snoozed ones; each item shown is recorded as raised (its first
     day) for alert quality, unless the day is a what-if."""
     shown, snoozed = build_brief_and_snoozed(assessments, desk.as_of, desk.rules)
-    if record and not desk.what_if:
+    if record and not desk.what_if and desk.read_only:
+        desk.unstored = True  # a read-only book (issue 24): read, not recorded
+    elif record and not desk.what_if:
         writes.record_items_raised(desk.db, shown, desk.as_of)
     return Brief(shown, snoozed)
 

@@ -356,7 +356,15 @@ def backup_path(path: Path, version: int) -> Path:
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     target = backup_path(path, version)
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    # Two processes upgrading in the same second (issue 24): the second backup gets a number.
+    for n in range(2, 1000):
+        try:
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            target = backup_path(path, version).with_suffix(f".{n}.bak")
+    else:
+        raise BookError(f"{path}: cannot name a backup copy beside it; nothing was changed")
     os.close(fd)
     dest = sqlite3.connect(target)
     try:
@@ -375,14 +383,24 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True,
     before a book of an older version is backed up and migrated (seconds for a big book).
     """
     path = Path(path).expanduser()
-    is_new = not path.exists() or path.stat().st_size == 0
-    if is_new and not create:
-        raise BookError(f"{path}: no book there")
-    if is_new and not path.exists():
-        _create_private(path)
+    if path.is_symlink() and not path.exists():
+        raise BookError(f"{path}: a link to a file that does not exist ({os.readlink(path)})")
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        is_new = not path.exists() or path.stat().st_size == 0
+        if is_new and not create:
+            raise BookError(f"{path}: no book there")
+        if is_new and not path.exists():
+            _create_private(path)
+    except OSError as exc:
+        raise BookError(f"{path}: cannot create the book ({exc.strerror})") from None
+    # A book this process may not write (issue 24): read it as it is; whoever writes is told.
+    read_only = not is_new and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    try:
+        if read_only:
+            conn = _connect_read_only(path)
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -402,6 +420,18 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True,
             f"{path}: this book has schema version {version}; this csdesk knows up to "
             f"{SCHEMA_VERSION}. Upgrade csdesk to open it."
         )
+    if version < 0:
+        conn.close()
+        raise BookError(f"{path}: not a csdesk book (schema version {version}); nothing changed")
+    if read_only:
+        if version < SCHEMA_VERSION:
+            conn.close()
+            raise BookError(f"{path}: the book is read-only and needs an upgrade to version "
+                            f"{SCHEMA_VERSION}; make it writable once")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        db.read_only = True
+        return db
     try:
         _apply_pragmas(conn)
         if version < SCHEMA_VERSION:
@@ -416,10 +446,31 @@ def open_book(path: str | os.PathLike[str], *, create: bool = True,
     return sqlite_utils.Database(conn)
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; a write-ahead-log book whose log cannot be made (a folder this
+    process may not write) is read as it stands on disk (`immutable`)."""
+    uri = path.resolve().as_uri()
+    for mode in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if mode == "immutable=1":
+                raise
+    raise AssertionError("unreachable")
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, version: int, *, backup: bool) -> None:
     if backup:
         _backup(conn, path, version)
     conn.execute("BEGIN IMMEDIATE")
+    # Another process may have upgraded it meanwhile (two started at once): then it is done.
+    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        conn.execute("COMMIT")
+        return
     try:
         for step in range(version, SCHEMA_VERSION):
             for statement in _statements(MIGRATIONS[step]):
@@ -428,7 +479,8 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, *, backup: bool
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
 
 

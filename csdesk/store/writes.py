@@ -43,6 +43,8 @@ class transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.nested:
+            if not self.conn.in_transaction:  # SQLite ended the whole one (a full disk)
+                return
             if exc_type is not None:
                 self.conn.execute("ROLLBACK TO csdesk_write")
             self.conn.execute("RELEASE csdesk_write")
@@ -57,8 +59,8 @@ class transaction:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
-        else:
-            self.conn.execute("ROLLBACK")
+        elif self.conn.in_transaction:  # SQLite ends it itself on some errors (a full disk):
+            self.conn.execute("ROLLBACK")  # then the error is that one, not "no transaction"
 
 
 @contextlib.contextmanager

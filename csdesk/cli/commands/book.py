@@ -40,10 +40,25 @@ def cmd_import(ctx: Context) -> int:
     from csdesk.store.importing import ImportRefused, format_report, import_paths
 
     args = ctx.args
-    desk = ctx.desk()
     try:
-        plan = import_paths(desk.db, args.paths, as_of=desk.as_of, rules=desk.rules,
-                            dayfirst=args.dayfirst, dry_run=args.dry_run)
+        if args.dry_run and not ctx.book_path.exists():
+            # A dry run creates no book (issue 24): it plans against an empty one, thrown away.
+            import tempfile
+
+            from csdesk.store.schema import open_book
+
+            with tempfile.TemporaryDirectory(prefix="csdesk-dry-run-") as scratch:
+                db = open_book(f"{scratch}/book.db")
+                try:
+                    plan = import_paths(db, args.paths, as_of=ctx.as_of,
+                                        rules=ctx.config.rules, dayfirst=args.dayfirst,
+                                        dry_run=True)
+                finally:
+                    db.conn.close()
+        else:
+            desk = ctx.desk()
+            plan = import_paths(desk.db, args.paths, as_of=desk.as_of, rules=desk.rules,
+                                dayfirst=args.dayfirst, dry_run=args.dry_run)
     except ImportRefused as exc:
         lines = [str(p) for p in exc.problems]
         raise UserError(f"import refused, nothing written; {len(lines)} problem"
@@ -117,7 +132,14 @@ def cmd_note(ctx: Context) -> int:
     args = ctx.args
     desk = ctx.desk(create=False)
     account = desk.resolve(args.account)
-    text = sys.stdin.read() if args.text == "-" else args.text
+    if args.text == "-":
+        try:
+            stream = getattr(sys.stdin, "buffer", None)  # bytes: decoded here, strictly
+            text = sys.stdin.read() if stream is None else stream.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"stdin: not UTF-8 text (byte {exc.start}); nothing written") from None
+    else:
+        text = args.text
     if not text.strip():
         raise UserError("the note is empty")
     writes.add_note(desk.db, account.account_id, text, dt.datetime.now())
