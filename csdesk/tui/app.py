@@ -1,19 +1,39 @@
 """The csdesk workbench: a keyboard-driven Textual app over one book of business.
 
 `run_workbench(ctx)` is what `csdesk` (no command) runs. The app opens the book, scores it in a
-thread worker (storing today's snapshots, §2) while the first screen is already up, and keeps the
-scored book in `CsdeskApp.book`; every screen watches it. Every save runs in a worker, is one
-transaction, and re-assesses the account so scores, alerts and the queue refresh at once.
+thread worker (storing today's snapshots, docs/rules.md) while the first screen is already up,
+and keeps the scored book in `CsdeskApp.book`; every screen watches it. Every save runs in a
+worker, is one transaction, and re-assesses the account so scores, alerts and the queue refresh
+at once.
+
+The App is not a hub: it holds the book (`book`, `busy`), scores, imports and navigates; every
+other flow belongs to the screen (or Account tab) where the CSM starts it. Messages go up,
+attributes come down:
+
+- A screen owns its flow: its key's `action_…` pushes the form, and the form's answer calls
+  `csdesk.tui.flows.save_account(self, account_id, write, note)` (a write in a worker of the
+  App). Keys that act on the highlighted account everywhere (t, n, e) are App bindings to
+  `on_account(<action>)`, which runs the screen's `action_<action>` from the `AccountFlows`
+  mixin of every screen (csdesk/tui/flows.py); a screen names its account by
+  `selected_account_id()`.
+- A worker ends by posting a message (csdesk/tui/messages.py: `BookRead`, `AccountSaved`,
+  `WorkFailed`, `QbrExported`, `ImportDone`), never by `call_from_thread`; the App answers it by
+  setting `book` (watched by every screen) or handing a page to its Account screen.
+- Progress: a worker posts `Scoring(done, total)`; the App sets `busy`, and each screen's
+  `WorkStatus` shows it (its bar's total and progress bound with `data_bind`).
+- Cancellation: a worker thread checks `worker.cancelled_event` (set when the App quits) and
+  stops at its next report.
+- To open an account, post `OpenAccount(account_id)`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -23,14 +43,19 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from csdesk.core.models import GoalStatus, Milestone, Touchpoint
 from csdesk.tui.palette import AccountCommands, ActionCommands
-from csdesk.tui.book_view import BookView, ContactLine, Workbench
+from csdesk.tui.book_view import BookView, Workbench
+from csdesk.tui.flows import save_account
+from csdesk.tui.messages import (
+    AccountSaved,
+    BookRead,
+    ImportDone,
+    OpenAccount,
+    QbrExported,
+    WorkFailed,
+)
 from csdesk.tui.screens.today import TodayScreen
-from csdesk.tui.widgets.look import printable
 
-if TYPE_CHECKING:
-    from csdesk.tui.forms import ContactEdit, RenewalEntry
 
 # Only Today is needed for the first screen: the other screens and the forms are imported
 # when first shown (together about 0.1 s of the workbench's start).
@@ -54,8 +79,6 @@ def _mode(module: str, name: str) -> Callable[[], Screen]:
 
     return make
 
-
-ACCOUNT_ACTIONS = {"log_touchpoint", "note", "export_qbr", "renewal_outcome"}
 
 
 class Scoring(Message):
@@ -93,9 +116,9 @@ class CsdeskApp(App):
         Binding("2", "switch_mode('accounts')", "Accounts"),
         Binding("3", "switch_mode('renewals')", "Renewals"),
         Binding("4", "switch_mode('portfolio')", "Portfolio"),
-        Binding("t", "log_touchpoint", "Log"),
-        Binding("n", "note", "Note"),
-        Binding("e", "export_qbr", "QBR"),
+        Binding("t", "on_account('log_touchpoint')", "Log"),  # csdesk.tui.flows.AccountFlows
+        Binding("n", "on_account('note')", "Note"),
+        Binding("e", "on_account('export_qbr')", "QBR"),
         Binding("r", "rescore", "Rescore"),
         Binding("ctrl+f", "search", "Search", priority=True),  # anywhere, forms too
         Binding("question_mark", "help", "Help"),
@@ -140,7 +163,7 @@ class CsdeskApp(App):
         worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
-            if worker.is_cancelled:  # the app is closing: stop (nothing is stored yet)
+            if worker.cancelled_event.is_set():  # the app is closing: stop (nothing stored yet)
                 raise _Quitting
             now = time.monotonic()
             if now - reported[0] >= PROGRESS_EVERY_S:
@@ -151,17 +174,28 @@ class CsdeskApp(App):
 
         def show(book: BookView) -> None:  # on screen first, then the snapshots are stored
             shown.append(book)
-            self.call_from_thread(self._loaded, book)
+            on_screen = threading.Event()
+            self.post_message(BookRead(book, on_screen))
+            while not (on_screen.wait(0.05) or worker.cancelled_event.is_set()):
+                pass
 
         try:
             book = self.workbench.load(progress, show)
         except _Quitting:
             return
         except Exception as exc:
-            self.call_from_thread(self._failed, "Scoring failed", exc)
+            self.post_message(WorkFailed("Scoring failed", exc))
             return
         if not shown:
-            self.call_from_thread(self._loaded, book)
+            self.post_message(BookRead(book))
+
+    def on_book_read(self, message: BookRead) -> None:
+        self._loaded(message.book)
+        if message.shown is not None:
+            message.shown.set()
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self._failed(message.what, message.error)
 
     def _loaded(self, book: BookView) -> None:
         self._scoring = False
@@ -188,9 +222,9 @@ class CsdeskApp(App):
             self.workbench.load_demo()
             book = self.workbench.load()
         except Exception as exc:
-            self.call_from_thread(self._failed, "Could not load the demo book", exc)
+            self.post_message(WorkFailed("Could not load the demo book", exc))
             return
-        self.call_from_thread(self._loaded, book)
+        self.post_message(BookRead(book))
 
     def action_import_book(self) -> None:
         self.push_screen(_forms().ImportForm(), self._import_chosen)
@@ -214,21 +248,24 @@ class CsdeskApp(App):
             book = self.workbench.load()
         except ImportRefused as exc:
             problems = [str(p) for p in exc.problems]
-            self.call_from_thread(self._show_import, f"Import refused, nothing written: "
-                                  f"{len(problems)} problem(s)", problems, None)
+            self.post_message(ImportDone(f"Import refused, nothing written: "
+                                         f"{len(problems)} problem(s)", problems, None))
             return
         except Exception as exc:
-            self.call_from_thread(self._failed, "Import failed, nothing written", exc)
+            self.post_message(WorkFailed("Import failed, nothing written", exc))
             return
-        self.call_from_thread(self._show_import, "Imported", report, book)
+        self.post_message(ImportDone("Imported", report, book))
 
-    def _show_import(self, title: str, lines: list[str], book: BookView | None) -> None:
+    def on_import_done(self, message: ImportDone) -> None:
         self.busy = None
-        if book is not None:
-            self.book = book
-        self.push_screen(_forms().MessageScreen(title, lines))
+        if message.book is not None:
+            self.book = message.book
+        self.push_screen(_forms().MessageScreen(message.title, message.lines))
 
     # --- navigation ---------------------------------------------------------------------------
+
+    def on_open_account(self, message: OpenAccount) -> None:
+        self.open_account(message.account_id)
 
     def open_account(self, account_id: str) -> None:
         screen = self.screen
@@ -263,163 +300,47 @@ class CsdeskApp(App):
 
         self.push_screen(HelpScreen())
 
+    def action_on_account(self, action: str) -> None:
+        """t, n, e: the flow on the highlighted account belongs to the screen shown (its
+        `AccountFlows`); the App only binds the key, so it shows in every footer."""
+        run = getattr(self.screen, f"action_{action}", None)
+        if run is not None:
+            run()
+
     def check_action(self, action: str, parameters) -> bool | None:
-        if isinstance(self.screen, ModalScreen) and (
-                action in ACCOUNT_ACTIONS or action in ("rescore", "help", "switch_mode")):
+        if isinstance(self.screen, ModalScreen) and action in (
+                "on_account", "rescore", "help", "switch_mode"):
             return False
         return True
 
-    # --- the highlighted account --------------------------------------------------------------
-
-    def current_account(self) -> tuple[str, str, float] | None:
-        """(id, name, ARR) of the account `t`, `n`, `e` act on, or None (and say so)."""
-        pick = getattr(self.screen, "selected_account_id", None)
-        account_id = pick() if pick else None
-        book = self.book
-        assessment = book.assessments.get(account_id) if (book and account_id) else None
-        if assessment is None:
-            self.notify("Highlight an account first (2 lists them all, ctrl+p finds one).")
-            return None
-        return account_id, assessment.account.name, assessment.account.arr
-
-    def action_log_touchpoint(self) -> None:
-        current = self.current_account()
-        if current is None:
-            return
-        account_id, name, _ = current
-
-        def saved(touchpoint: Touchpoint | None) -> None:
-            if touchpoint is not None:
-                self.save(account_id, lambda: self.workbench.log_touchpoint(touchpoint),
-                          f"Logged {touchpoint.status} {touchpoint.kind.replace('_', '-')} "
-                          f"with {printable(name, single_line=True)} on {touchpoint.date}.")
-
-        self.push_screen(_forms().TouchpointForm(account_id, name, self.as_of), saved)
-
-    def action_note(self) -> None:
-        current = self.current_account()
-        if current is None:
-            return
-        account_id, name, _ = current
-
-        def saved(text: str | None) -> None:
-            if text:
-                self.save(account_id, lambda: self.workbench.add_note(account_id, text),
-                          f"Noted on {printable(name, single_line=True)}.")
-
-        self.push_screen(_forms().NoteForm(account_id, name), saved)
-
-    def action_export_qbr(self) -> None:
-        current = self.current_account()
-        if current is not None:
-            self._export_qbr(current[0])
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export_qbr(self, account_id: str) -> None:
-        try:
-            path = self.workbench.qbr_export(account_id)
-            text = path.read_text(encoding="utf-8")
-        except ImportError:
-            self.call_from_thread(self.notify, "The QBR export is not in this build yet.",
-                                  severity="warning")
-            return
-        except Exception as exc:
-            self.call_from_thread(self._failed, "QBR export failed", exc)
-            return
-        self.call_from_thread(self._exported, path, text)
-
-    def _exported(self, path: Path, text: str) -> None:
-        self.copy_to_clipboard(text)
-        self.last_export = path
-        # Book text (the path holds the account's name) is data: no markup (a Rich Text here
-        # would crash the toast: Textual's notify takes a str).
-        self.notify(f"QBR agenda written to {path} and copied to the clipboard.",
-                    title="Exported", timeout=10, markup=False)
-
-    def action_renewal_outcome(self) -> None:
-        current = self.current_account()
-        if current is not None:
-            self.log_renewal_outcome(current[0])
-
-    def log_renewal_outcome(self, account_id: str | None) -> None:
-        book = self.book
-        assessment = book.assessments.get(account_id) if (book and account_id) else None
-        if assessment is None:
-            self.notify("Highlight an account first.")
-            return
-        name = assessment.account.name
-
-        def saved(entry: RenewalEntry | None) -> None:
-            if entry is not None:
-                self.save(account_id, lambda: self.workbench.log_renewal(
-                    account_id, entry.outcome, entry.day, entry.new_arr, entry.reason,
-                    entry.preventable, entry.competitor),
-                    f"Logged {entry.outcome} for {printable(name, single_line=True)}.")
-
-        self.push_screen(_forms().RenewalForm(account_id, name, assessment.account.arr, self.as_of),
-                         saved)
-
-    # --- account edits (from the Account screen) ----------------------------------------------
-
-    def _account_name(self, account_id: str) -> str:
-        book = self.book
-        a = book.assessments.get(account_id) if book else None
-        return a.account.name if a else account_id
-
-    def edit_contact(self, account_id: str, line: ContactLine | None) -> None:
-        def saved(edit: ContactEdit | None) -> None:
-            if edit is not None:
-                self.save(account_id, lambda: self.workbench.save_contact(edit.contact,
-                                                                          edit.rowid),
-                          f"Saved {printable(edit.contact.name, single_line=True)}.")
-
-        self.push_screen(_forms().ContactForm(account_id, self._account_name(account_id),
-                                     line.contact if line else None,
-                                     line.rowid if line else None), saved)
-
-    def mark_departed(self, account_id: str, line: ContactLine) -> None:
-        self.save(account_id, lambda: self.workbench.mark_departed(line.rowid),
-                  f"Marked {printable(line.contact.name, single_line=True)} departed "
-                  f"on {self.as_of}.")
-
-    def toggle_checklist_item(self, account_id: str, milestone: Milestone, item: str,
-                              done: bool) -> None:
-        self.save(account_id, lambda: self.workbench.set_checklist_item(
-            account_id, milestone, item, done), "Ticked." if done else "Unticked.")
-
-    def cycle_goal(self, account_id: str, goal: str, status: GoalStatus) -> None:
-        self.save(account_id, lambda: self.workbench.cycle_goal(account_id, goal, status),
-                  "Goal status changed.")
-
-    # --- saving -------------------------------------------------------------------------------
+    # --- kept for callers not moved yet (new code: csdesk.tui.flows, messages.OpenAccount) ----
 
     def save(self, account_id: str, write: Callable[[], object], message: str) -> None:
-        """Run `write` (one transaction) in a worker, then refresh the book and the account."""
-        self._save(account_id, write, message)
+        save_account(self, account_id, write, message)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save(self, account_id: str, write: Callable[[], object], message: str) -> None:
-        try:
-            write()
-        except Exception as exc:
-            self.call_from_thread(self._failed, "Not saved", exc)
-            return
-        started = time.monotonic()  # the page is read after the write
-        try:
-            book, detail = self.workbench.refreshed(self.book, account_id)
-        except Exception as exc:
-            self.call_from_thread(self._failed, "Saved, but the refresh failed", exc)
-            return
-        self.call_from_thread(self._saved, book, detail, message, started)
+    def log_renewal_outcome(self, account_id: str | None) -> None:
+        log = getattr(self.screen, "log_renewal_outcome", None)
+        if log is not None:
+            log(account_id)
 
-    def _saved(self, book: BookView | None, detail, message: str, started: float) -> None:
-        if book is not None:
-            self.book = book
+    # --- what workers report -----------------------------------------------------------------
+
+    def on_account_saved(self, message: AccountSaved) -> None:
+        if message.book is not None:
+            self.book = message.book
         for screen in self.screen_stack:
             if (isinstance(screen, _account_screen())
-                    and screen.account_id == detail.account_id):
-                screen.read(detail, started)
-        self.notify(message, timeout=4, markup=False)  # names in it are data, not markup
+                    and screen.account_id == message.detail.account_id):
+                screen.read(message.detail, message.started)
+        self.notify(message.note, timeout=4, markup=False)  # names in it are data, not markup
+
+    def on_qbr_exported(self, message: QbrExported) -> None:
+        self.copy_to_clipboard(message.text)
+        self.last_export = message.path
+        # Book text (the path holds the account's name) is data: no markup (a Rich Text here
+        # would crash the toast: Textual's notify takes a str).
+        self.notify(f"QBR agenda written to {message.path} and copied to the clipboard.",
+                    title="Exported", timeout=10, markup=False)
 
     # --- quitting -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 
+from csdesk.tui.messages import OpenAccount
 from csdesk.tui.widgets.look import printable
 
 
@@ -70,12 +71,13 @@ class AccountCommands(Provider):
                 await asyncio.sleep(0)  # let a newer keystroke cancel this search
         for score, _, account_id, name in heapq.nlargest(self.SHOWN, hits):
             yield Hit(score, highlighted(matcher, name) or Text(name),
-                      partial(self.app.open_account, account_id), text=name,
+                      partial(self.app.post_message, OpenAccount(account_id)), text=name,
                       help="open account")
 
     async def discover(self) -> Hits:
         for account_id, name, _ in (await asyncio.shield(self._names))[:20]:
-            yield DiscoveryHit(Text(name), partial(self.app.open_account, account_id),
+            yield DiscoveryHit(Text(name),
+                               partial(self.app.post_message, OpenAccount(account_id)),
                                text=name, help="open account")
 
 
@@ -84,10 +86,10 @@ ACTIONS = [
     ("Go to Accounts", "switch_mode('accounts')", "every account by band (2)"),
     ("Go to Renewals", "switch_mode('renewals')", "the next 180 days (3)"),
     ("Go to Portfolio", "switch_mode('portfolio')", "metrics, bands, calibration (4)"),
-    ("Log a touchpoint", "log_touchpoint", "on the highlighted account (t)"),
-    ("Add a note", "note", "on the highlighted account (n)"),
-    ("Export QBR agenda", "export_qbr", "Markdown for the highlighted account (e)"),
-    ("Log a renewal outcome", "renewal_outcome", "for the highlighted account"),
+    ("Log a touchpoint", "screen.log_touchpoint", "on the highlighted account (t)"),
+    ("Add a note", "screen.note", "on the highlighted account (n)"),
+    ("Export QBR agenda", "screen.export_qbr", "Markdown for the highlighted account (e)"),
+    ("Log a renewal outcome", "screen.renewal_outcome", "for the highlighted account"),
     ("Rescore the book", "rescore", "score every account now (r)"),
     ("Load the demo book", "load_demo", "only on an empty book"),
     ("Import CSV files or a JSON book…", "import_book", "a file or a folder; all or nothing"),

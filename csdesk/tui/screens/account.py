@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent
 
 from csdesk.tui.book_view import AccountDetail
+from csdesk.tui.flows import AccountFlows
 from csdesk.tui.widgets.account.header import header_text
 from csdesk.tui.widgets.account.onboarding import OnboardingTab
 from csdesk.tui.widgets.account.overview import OverviewTab
@@ -42,7 +43,7 @@ def tab_bindings(tab_types: tuple[type[AccountTab], ...]) -> list[Binding]:
     return list(bindings.values())
 
 
-class AccountScreen(Screen):
+class AccountScreen(AccountFlows, Screen):
     """One account. `account_id` is fixed; the detail is (re)loaded in a worker."""
 
     BINDINGS = [

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, Tab, Tabs
 
 from csdesk.core.models import Band
 from csdesk.tui.book_view import AccountRow, BookView, money
+from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import band_text, days_text, due_text, plain, trend_text
@@ -159,4 +160,4 @@ class AccountsScreen(BookScreen):
         return row.account_id if row is not None else None
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
-        self.app.open_account(event.row.account_id)
+        self.post_message(OpenAccount(event.row.account_id))

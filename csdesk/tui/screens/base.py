@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from csdesk.tui.book_view import BookView
+from csdesk.tui.flows import AccountFlows
 
 
-class BookScreen(Screen):
+class BookScreen(AccountFlows, Screen):
     """A screen that shows the scored book and re-renders whenever it is refreshed: at once
     when it is the screen shown, else when it is next shown. A save changes the book; at
     10,000 accounts every list left mounted redrew thousands of rows for it, and Portfolio

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Label, Static
 
 from csdesk.core.models import BriefItem
 from csdesk.tui.book_view import BANDS, BookView, money
+from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE, due_text, level_text, plain
@@ -116,15 +117,15 @@ class TodayScreen(BookScreen):
         self.query_one("#queue-detail", Static).update(text)
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
-        self.app.open_account(event.row.account_id)
+        self.post_message(OpenAccount(event.row.account_id))
 
     def action_open(self) -> None:
         account_id = self.selected_account_id()
         if account_id:
-            self.app.open_account(account_id)
+            self.post_message(OpenAccount(account_id))
 
-    def action_load_demo(self) -> None:
-        self.app.load_demo()
+    async def action_load_demo(self) -> None:
+        await self.app.run_action("load_demo")  # the App writes the book
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "load_demo":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
 
 from csdesk.core.text import printable
@@ -37,22 +38,25 @@ class WorkStatus(Horizontal):
     worker (about 0.3 s of a 10,000-account book's first screen).
     """
 
+    done: reactive[int] = reactive(0)
+    total: reactive[int | None] = reactive(None)
+
     def compose(self) -> ComposeResult:
         yield Label("", id="work-label")
         bar = ProgressBar(total=None, show_eta=False, id="work-bar")
         bar.display = False
-        yield bar
+        yield bar.data_bind(total=WorkStatus.total, progress=WorkStatus.done)
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", self.show_work, init=True)
 
     def show_work(self, work: tuple[str, int, int] | None) -> None:
+        """The App's `busy` (label, done, total): the bar follows `done` and `total`."""
         self.display = work is not None
         if work is None:
             return
         label, done, total = work
         self.query_one("#work-label", Label).update(label)
-        bar = self.query_one("#work-bar", ProgressBar)
-        bar.display = bool(total)
+        self.query_one("#work-bar", ProgressBar).display = bool(total)
         if total:
-            bar.update(total=total, progress=done)
+            self.total, self.done = total, done

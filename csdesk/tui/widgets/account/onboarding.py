@@ -89,5 +89,7 @@ class OnboardingTab(AccountTab):
         if line.item.auto:
             self.notify("This item follows the usage data; it ticks itself.")
             return
-        self.app.toggle_checklist_item(self.account_id, line.milestone.milestone,
-                                       line.item.key, not line.item.done)
+        milestone, item, done = line.milestone.milestone, line.item.key, not line.item.done
+        self.save(lambda: self.app.workbench.set_checklist_item(self.account_id, milestone,
+                                                                item, done),
+                  "Ticked." if done else "Unticked.")

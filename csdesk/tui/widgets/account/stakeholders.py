@@ -12,7 +12,7 @@ from textual.widgets import Static
 from csdesk.core.models import ContactStatus, Role
 from csdesk.tui.book_view import AccountDetail, ContactLine, stakeholder_warnings
 from csdesk.tui.widgets.account.tab import AccountTab
-from csdesk.tui.widgets.look import plain
+from csdesk.tui.widgets.look import plain, printable
 from csdesk.tui.widgets.row_table import Column, RowTable
 
 ROLE_ORDER = [Role.economic_buyer, Role.champion, Role.executive_sponsor, Role.executive,
@@ -71,17 +71,30 @@ class StakeholdersTab(AccountTab):
     def highlighted(self) -> ContactLine | None:
         return self.query_one("#contacts", RowTable).highlighted
 
+    def edit_contact(self, line: ContactLine | None) -> None:
+        """The contact form, on `line` or on a new contact; saved when the form is."""
+        from csdesk.tui.forms import ContactEdit, ContactForm
+
+        def saved(edit: ContactEdit | None) -> None:
+            if edit is not None:
+                self.save(lambda: self.app.workbench.save_contact(edit.contact, edit.rowid),
+                          f"Saved {printable(edit.contact.name, single_line=True)}.")
+
+        self.app.push_screen(ContactForm(self.account_id, self.account_name,
+                                         line.contact if line else None,
+                                         line.rowid if line else None), saved)
+
     def action_add_contact(self) -> None:
-        self.app.edit_contact(self.account_id, None)
+        self.edit_contact(None)
 
     def action_edit_contact(self) -> None:
         line = self.highlighted
         if line is not None:
-            self.app.edit_contact(self.account_id, line)
+            self.edit_contact(line)
 
     @on(RowTable.Selected, "#contacts")
     def contact_chosen(self, event: RowTable.Selected) -> None:
-        self.app.edit_contact(self.account_id, event.row)
+        self.edit_contact(event.row)
 
     def action_depart(self) -> None:
         line = self.highlighted
@@ -90,4 +103,6 @@ class StakeholdersTab(AccountTab):
         if line.contact.status == ContactStatus.departed:
             self.notify("Already marked departed.")
             return
-        self.app.mark_departed(self.account_id, line)
+        self.save(lambda: self.app.workbench.mark_departed(line.rowid),
+                  f"Marked {printable(line.contact.name, single_line=True)} departed "
+                  f"on {self.app.as_of}.")

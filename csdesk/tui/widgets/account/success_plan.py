@@ -48,4 +48,6 @@ class SuccessPlanTab(AccountTab):
     def action_toggle(self) -> None:
         goal = self.query_one("#goals", RowTable).highlighted
         if goal is not None:
-            self.app.cycle_goal(self.account_id, goal.goal, goal.status)
+            self.save(lambda: self.app.workbench.cycle_goal(self.account_id, goal.goal,
+                                                            goal.status),
+                      "Goal status changed.")

@@ -3,12 +3,14 @@ account's detail and declares the keys it answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding
 from textual.widgets import TabPane
 
 from csdesk.tui.book_view import AccountDetail
+from csdesk.tui.flows import save_account
 
 
 class AccountTab(TabPane):
@@ -36,3 +38,12 @@ class AccountTab(TabPane):
 
     def render_detail(self, detail: AccountDetail) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    @property
+    def account_name(self) -> str:
+        return self.detail.name if self.detail is not None else self.account_id
+
+    def save(self, write: Callable[[], object], note: str) -> None:
+        """Save a change to this account (one transaction, in a worker); the screen shows
+        the account re-read once written, and `note` in a toast."""
+        save_account(self, self.account_id, write, note)
