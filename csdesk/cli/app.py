@@ -131,15 +131,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     p.add_argument("--force", action="store_true", help="replace a non-empty book")
 
-    p = command("import", _lazy("book.cmd_import"),
+    p = command("import", _lazy("crm.cmd_import"),
                 "import CSV files (named by table), folders of them, or a JSON book")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     p.add_argument("--dayfirst", action="store_true",
                    help="read ambiguous dates like 03/04/2027 as day/month")
+    # --- CRM round trip (issue 21): profiles, only my accounts, export formats
+    p.add_argument("--profile", metavar="NAME",
+                   help="read the files with this import profile (config or built-in: "
+                        "salesforce, hubspot, dynamics, zendesk, churnzero, gainsight, "
+                        "qualtrics)")
+    p.add_argument("--owner", metavar="NAME",
+                   help="only the accounts this person owns, and their rows (default: "
+                        "csm_name in config, when the export has accounts of theirs)")
 
-    p = command("export", _lazy("book.cmd_export"), "write the whole book as a JSON book")
+    p = command("export", _lazy("crm.cmd_export"),
+                "write the whole book as a JSON book, or (--format) your records for the CRM")
     p.add_argument("path", metavar="PATH")
+    p.add_argument("--format", choices=["salesforce-tasks", "hubspot-activities", "csv"],
+                   help="your touchpoints, notes, tasks and forecast calls for a CRM import "
+                        "(csv: a folder of re-importable files)")
+    p.add_argument("--since", metavar="D",
+                   help="records dated on or after D (default: those new since the last "
+                        "export of that format)")
 
     p = command("score", _lazy("scoring.cmd_score"),
                 "score every active account as of today and store the day's snapshots")

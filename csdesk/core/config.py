@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from csdesk.core.profiles import Profile, ProfileError, parse_profiles
+
 DIMENSIONS = ("usage", "engagement", "outcomes", "support", "relationship")
 
 # The sane range of every number of the rules (issue 24): a day count up to a century (the
@@ -347,6 +349,8 @@ class Config(_Section):
     csm_name: str | None = None
     # Where the workbench's exports (a QBR agenda) go; None: the user's documents folder.
     export_dir: str | None = None
+    # [import.profiles.NAME.TABLE]: the CSM's import profiles (docs/import.md, profiles).
+    import_profiles: dict[str, Profile] = {}
     rules: Rules = Rules()
 
 
@@ -365,7 +369,12 @@ def parse_config(data: dict[str, Any]) -> Config:
     csm_name = data.pop("csm_name", None)
     export_dir = data.pop("export_dir", None)
     try:
-        return Config(csm_name=csm_name, export_dir=export_dir, rules=Rules.model_validate(data))
+        profiles = parse_profiles(data.pop("import", None))
+    except ProfileError as exc:
+        raise ConfigError("", str(exc)) from None
+    try:
+        return Config(csm_name=csm_name, export_dir=export_dir, import_profiles=profiles,
+                      rules=Rules.model_validate(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(part) for part in err["loc"])

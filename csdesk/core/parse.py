@@ -125,7 +125,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "account_id": ("Account ID", "Record ID", "accountExternalId", "Company ID", "Id",
                        "Account ID (18)", "Gsid", "External ID"),
         "name": ("Account Name", "Company name", "Name", "Company"),
-        "arr": ("ARR", "Annual Recurring Revenue", "Annual Revenue (ARR)", "Total ARR"),
+        "arr": ("ARR", "Annual Recurring Revenue", "Annual Revenue (ARR)", "Total ARR",
+                "TotalContractAmount"),
         "seats_licensed": ("Licensed Seats", "Seats", "LicenseCount", "Licenses",
                            "Number of Licenses"),
         "contract_start": ("Contract Start Date", "startDate", "Original Contract Date",
@@ -134,9 +135,10 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                          "Next Renewal Date", "Contract End"),
         "term_months": ("Contract Term", "Term (months)", "Contract Term (months)", "Term"),
         "industry": ("Industry",),
-        "owner": ("Account Owner", "Company owner", "OwnerUserAccount", "CSM",
-                  "Customer Success Manager", "Owner"),
-        "status": ("Account Status", "Status", "Customer Status"),
+        "owner": ("Account Owner", "Company owner", "CSMName", "CSM Name", "OwnerUserAccount",
+                  "CSM", "Customer Success Manager", "Owner"),
+        "status": ("Account Status", "Status", "Customer Status", "IsActive", "Is Active",
+                   "Active"),
     },
     "contacts": {
         "account_id": ("Account ID", "Associated Company IDs (Primary)", "Associated Company ID",
@@ -154,6 +156,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "departed_on": ("Departed On", "Left On", "Departure Date"),
         "sentiment": ("Sentiment",),
         "success_definition": ("Success Definition", "Definition of Success"),
+        "reports_to": ("Reports To", "ReportsToId", "Reports To Email", "Manager"),
+        "influence": ("Influence", "Influence Level"),
     },
     "usage": {
         "account_id": ("Account ID", "accountExternalId", "Company ID"),
@@ -185,6 +189,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("Status",),
         "summary": ("Summary", "Subject", "Notes", "Description"),
         "flags": ("Flags", "Tags"),
+        "contacts": ("Contacts", "Attendees", "Participants", "Met"),
+        "responds_to": ("Responds To", "Answers"),
     },
     "goals": {
         "account_id": ("Account ID", "accountExternalId", "Company ID"),
@@ -204,6 +210,25 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "competitor": ("Competitor", "Lost To"),
     },
 }
+
+
+# Any table whose rows name an account may name it by its name instead (a help desk's tickets
+# name the organization): the importer resolves it to the account's id.
+_ACCOUNT_NAME = ("Account Name", "Organization", "Organization Name", "Company name", "Company",
+                 "Customer")
+for _table in ("usage", "tickets", "nps", "touchpoints", "goals", "renewals"):
+    _ALIASES[_table]["account_name"] = _ACCOUNT_NAME
+
+
+def alias_rank(table: str, header: str) -> int:
+    """How directly a header names its column: 0 for the column's own name, then the order of
+    its aliases (`Case Number` before `Id` for a ticket's id); 99 for none."""
+    wanted = normalise_header(header)
+    for column, headers in _ALIASES.get(table, {}).items():
+        for rank, alias in enumerate((column, *headers)):
+            if normalise_header(alias) == wanted:
+                return rank
+    return 99
 
 
 def _alias_table() -> dict[str, dict[str, str]]:

@@ -310,6 +310,16 @@ CREATE TABLE IF NOT EXISTS forecast_calls (
 );
 CREATE INDEX IF NOT EXISTS forecast_calls_account ON forecast_calls(account_id, renewal_date);
 
+-- What `csdesk export --format F` last sent, per kind of record (issue 21): the highest row id,
+-- so the next export of that format sends only what is new.
+CREATE TABLE IF NOT EXISTS crm_exports (
+    format TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    last_id INTEGER NOT NULL,
+    exported_at TEXT NOT NULL,
+    PRIMARY KEY (format, kind)
+) WITHOUT ROWID;
+
 -- A touchpoint's stable id (issue 24): two calls logged on one day are two touchpoints, and an
 -- export carries the id so importing it back changes nothing. The natural key only indexes.
 ALTER TABLE touchpoints ADD COLUMN uid TEXT;

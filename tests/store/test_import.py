@@ -168,11 +168,10 @@ def test_every_bad_row_in_every_file_is_reported(book, tmp_path):
     assert problems == [
         f"{accounts}:2: arr: not an amount in USD: 'lots'",
         f"{accounts}:3: contract_start: not a date: 'someday'",
-        f"{accounts}:3: name: Field required",
-        f"{usage}:2: active_users: Input should be greater than or equal to 0",
-        f"{usage}:4: active_users: Input should be a valid integer, unable to parse string as "
-        "an integer",
-        f"{nps}:2: score: Input should be less than or equal to 10",
+        f"{accounts}:3: name: empty (required)",
+        f"{usage}:2: active_users: -4 is less than 0, the least allowed",
+        f"{usage}:4: active_users: not a whole number: 'five'",
+        f"{nps}:2: score: 11 is more than 10, the most allowed",
     ]
 
 
@@ -186,8 +185,8 @@ def test_a_bad_row_in_the_last_file_leaves_the_book_unchanged(book, tmp_path):
     write(folder, "usage.csv", "account_id,date,active_users\nA3,2026-11-16,4\n")
     write(folder, "tickets.csv", "ticket_id,account_id,opened_on,csat\nT1,A3,2026-11-02,9\n")
     problems = refused(book, folder)
-    assert problems == [f"{folder / 'tickets.csv'}:2: csat: Input should be less than or equal "
-                        "to 5"]
+    assert problems == [f"{folder / 'tickets.csv'}:2: csat: 9 is more than 5, the most "
+                        "allowed"]
     assert snapshot_of(book) == before
 
 
@@ -196,9 +195,16 @@ def test_missing_required_column_and_misnamed_file(book, tmp_path):
     other = write(tmp_path, "people.csv", "a,b\n1,2\n")
     assert refused(book, path, other) == [
         f"{other}:0: file: the file name names no table (expected accounts.csv, contacts.csv, "
-        "usage.csv, tickets.csv, nps.csv, touchpoints.csv, goals.csv, renewals.csv)",
-        f"{path}:1: contract_start: no such column in the header",
-        f"{path}:1: renewal_date: no such column in the header",
+        "usage.csv, tickets.csv, nps.csv, touchpoints.csv, goals.csv, renewals.csv); no "
+        "profile matches its headers either (try --profile NAME)",
+        f"{path}:1: contract_start: no such column in the header; accepted: contract_start, "
+        "Contract Start Date, startDate, Original Contract Date, Contract Start, Start Date, "
+        "Customer Since (or map it in a profile: [import.profiles.NAME.accounts] "
+        'contract_start = "Your header")',
+        f"{path}:1: renewal_date: no such column in the header; accepted: renewal_date, "
+        "Renewal Date, Contract End Date, nextRenewalDate, RenewalDate, Next Renewal Date, "
+        "Contract End (or map it in a profile: [import.profiles.NAME.accounts] "
+        'renewal_date = "Your header")',
     ]
 
 
@@ -310,7 +316,7 @@ def test_json_book_problems_name_the_line_of_the_row(book, tmp_path):
                     '  {"account_id": "A2", "name": "Bolt", "arr": -5,\n'
                     '   "contract_start": "2024-01-01", "renewal_date": "2025-01-01"}\n ]\n}\n')
     assert refused(book, path) == [
-        f"{path}:5: arr: Input should be greater than or equal to 0"]
+        f"{path}:5: arr: -5 is less than 0, the least allowed"]
     broken = tmp_path / "broken.json"
     broken.write_text('{"accounts": [\n{"account_id": }\n]}')
     assert refused(book, broken) == [f"{broken}:2: file: not valid JSON (Expecting value)"]

@@ -36,40 +36,6 @@ def cmd_demo(ctx: Context) -> int:
     return 0
 
 
-def cmd_import(ctx: Context) -> int:
-    from csdesk.store.importing import ImportRefused, format_report, import_paths
-
-    args = ctx.args
-    try:
-        if args.dry_run and not ctx.book_path.exists():
-            # A dry run creates no book (issue 24): it plans against an empty one, thrown away.
-            import tempfile
-
-            from csdesk.store.schema import open_book
-
-            with tempfile.TemporaryDirectory(prefix="csdesk-dry-run-") as scratch:
-                db = open_book(f"{scratch}/book.db")
-                try:
-                    plan = import_paths(db, args.paths, as_of=ctx.as_of,
-                                        rules=ctx.config.rules, dayfirst=args.dayfirst,
-                                        dry_run=True)
-                finally:
-                    db.conn.close()
-        else:
-            desk = ctx.desk()
-            plan = import_paths(desk.db, args.paths, as_of=desk.as_of, rules=desk.rules,
-                                dayfirst=args.dayfirst, dry_run=args.dry_run)
-    except ImportRefused as exc:
-        lines = [str(p) for p in exc.problems]
-        raise UserError(f"import refused, nothing written; {len(lines)} problem"
-                        f"{'s' if len(lines) != 1 else ''}:\n" + "\n".join(lines)) from None
-    for line in format_report(plan, dry_run=args.dry_run):
-        print(line)
-    if not args.dry_run:
-        print(f"Book: {ctx.book_path}")
-    return 0
-
-
 def cmd_export(ctx: Context) -> int:
     from csdesk.store.exporting.json_book import export_book
 
@@ -81,7 +47,9 @@ def cmd_export(ctx: Context) -> int:
         raise UserError(str(exc)) from None
     desk = ctx.desk(create=False)
     try:
-        path, counts = export_book(desk.db, ctx.args.path)
+        from csdesk.store.checks import checked  # cells edited by hand: skipped (issue 24)
+
+        path, counts = checked(desk.db, lambda: export_book(desk.db, ctx.args.path))
     except OSError as exc:
         raise UserError(f"{ctx.args.path}: cannot write ({exc.strerror})") from None
     total = sum(counts.values())

@@ -15,20 +15,28 @@ import re
 from csdesk.store.importing.sources import Problem, Source, is_footer
 
 
-def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Source:
+def read_csv(text: str, label: str, table: str, problems: list[Problem],
+             notes: list[str] | None = None) -> Source:
     """A CSV file's header and rows with their physical line numbers (header = line 1).
 
     Blank rows are skipped; so are the footer lines of a Salesforce report (after a blank line:
     `Grand Totals (N records)`, a confidentiality line, a copyright line). A cell a CSV export
     guarded against formula injection (`'=...`, `'+...`, `'-...`, `'@...`) reads without its
-    apostrophe, so csdesk's own CSV files import as they were exported.
+    apostrophe, so csdesk's own CSV files import as they were exported. A file whose header
+    is separated by `;`, tabs or `|` instead of commas (Excel in many European locales) is read
+    with that delimiter; a survey tool's extra header rows (Qualtrics: question texts, then
+    `{"ImportId": ...}`) are skipped.
     """
+    delimiter = sniff_delimiter(text)
+    if delimiter != "," and notes is not None:
+        notes.append(f"{label}: read as {_DELIMITER_NAMES[delimiter]}-separated values")
     guarded = "'" in text and _GUARDED.search(text) is not None
-    plain = None if guarded else _read_plain_csv(text, label, table)
+    plain = None if guarded or delimiter != "," or "ImportId" in text \
+        else _read_plain_csv(text, label, table)
     if plain is not None:
         plain.text_only = True
         return plain
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False, delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     try:
         # Exports repeat the same ids, days and counts thousands of times: one string each
@@ -36,18 +44,19 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
         memo: dict[str, str] = {}
         same = memo.setdefault
         everything = [[same(c, c) for c in cells] for cells in reader]
-        if guarded:
-            everything = [[_unguard(c) for c in cells] for cells in everything]
         del memo
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if len(everything) == lines:  # no cell spans lines: row i is on line i
             rows = list(enumerate(everything, 1))
         else:
-            reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+            reader = csv.reader(io.StringIO(text, newline=""), strict=False,
+                                delimiter=delimiter)
             line = 1
             for cells in reader:
                 rows.append((line, cells))
                 line = reader.line_num + 1
+        if guarded:
+            rows = [(line, [_unguard(c) for c in cells]) for line, cells in rows]
     except csv.Error as exc:
         problems.append(Problem(label, reader.line_num, "file", f"not readable as CSV ({exc})"))
         return Source(label, table, [], [])
@@ -55,6 +64,10 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
         problems.append(Problem(label, 1, "file", "empty: expected a header row"))
         return Source(label, table, [], [])
     (_, headers), body = rows[0], rows[1:]
+    if len(body) >= 2 and any(c.lstrip().startswith('{"ImportId"') for c in body[1][1]):
+        del body[:2]
+        if notes is not None:
+            notes.append(f"{label}: skipped the survey tool's two extra header rows (lines 2-3)")
     while body and is_footer(body[-1][1]):
         body.pop()
     width = len(headers)
@@ -74,6 +87,21 @@ def read_csv(text: str, label: str, table: str, problems: list[Problem]) -> Sour
     source = Source(label, table, headers, out)
     source.text_only = True
     return source
+
+
+_DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "bar"}
+
+
+def sniff_delimiter(text: str) -> str:
+    """The header line's delimiter: a comma unless the header has none and has `;`, tabs or
+    `|` instead (outside quotes)."""
+    end = text.find("\n")
+    header = re.sub(r'"[^"]*"', "", text[:end if end >= 0 else len(text)])
+    if "," in header:
+        return ","
+    counts = {d: header.count(d) for d in _DELIMITER_NAMES}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 # A cell starting with an apostrophe and a formula character (after a comma, a line end or

@@ -20,6 +20,7 @@ import sqlite_utils
 from csdesk.core import models as m
 from csdesk.core.config import Rules
 from csdesk.core.onboarding import new_milestones
+from csdesk.core.profiles import Profile
 from csdesk.store.importing.files import read_sources
 from csdesk.store.importing.rows import Batch, Reader, Row, rows_of
 from csdesk.store.importing.sources import ImportRefused, Problem, Source
@@ -52,9 +53,11 @@ class ImportPlan:
 def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.date,
                 rules: Rules, dayfirst: bool = False,
                 problems: list[Problem] | None = None,
-                notes: list[str] | None = None) -> ImportPlan:
-    """Read, validate and match every row; raise ImportRefused listing every refused row."""
-    reader = Reader(db, dayfirst)
+                notes: list[str] | None = None, owner: str | None = None,
+                owner_given: bool = True) -> ImportPlan:
+    """Read, validate and match every row; raise ImportRefused listing every refused row.
+    `owner`: only that person's accounts and their rows (docs/import.md, only my accounts)."""
+    reader = Reader(db, dayfirst, owner, owner_given)
     reader.problems += problems or []
     reader.notes += notes or []
     reader.learn_accounts(sources)
@@ -65,6 +68,11 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
                 by_table[name].append(reader.read(src))
                 src.release()  # read: its cells go (a JSON book's are a few hundred MB)
     _check_order(by_table, reader.problems)
+    if reader.left_out:
+        reader.notes.append(
+            f"only the accounts owned by {owner.strip()!r}: left out "
+            f"{sum(reader.left_out.values()):,} rows of others' accounts ("
+            + ", ".join(f"{label} {n:,}" for label, n in reader.left_out.items()) + ")")
     if reader.problems:
         raise ImportRefused(reader.problems)
 
@@ -308,16 +316,23 @@ def _insert_fresh(conn, name: str, rows: list[tuple]) -> bool:
 
 
 def import_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], *, as_of: dt.date,
-                 rules: Rules, dayfirst: bool = False, dry_run: bool = False) -> ImportPlan:
-    """`csdesk import`: read, check, and (unless a dry run) write. Raises ImportRefused."""
+                 rules: Rules, dayfirst: bool = False, dry_run: bool = False,
+                 profiles: dict[str, Profile] | None = None, profile: str | None = None,
+                 owner: str | None = None, owner_given: bool = True) -> ImportPlan:
+    """`csdesk import`: read, check, and (unless a dry run) write. Raises ImportRefused.
+
+    `profiles`: the CSM's own (config), `profile`: the one `--profile` names; `owner`: only
+    that person's accounts (`--owner`; `owner_given` False for csm_name from config, which
+    filters only a file where some account is theirs)."""
     problems: list[Problem] = []
     notes: list[str] = []
     # Hundreds of thousands of acyclic rows: nothing for the collector, now or later (the plan
     # lives on: frozen, the first collection after this does not walk its rows).
     with gc_paused(freeze=True):
-        sources = read_sources(paths, problems, notes)
+        sources = read_sources(paths, problems, notes, profiles=profiles, profile=profile)
         plan = plan_import(db, sources, as_of=as_of, rules=rules, dayfirst=dayfirst,
-                           problems=problems, notes=notes)
+                           problems=problems, notes=notes, owner=owner,
+                           owner_given=owner_given)
         del sources
         if not dry_run:
             write_plan(db, plan)

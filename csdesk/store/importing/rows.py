@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from csdesk.core.parse import (
     ParseError,
+    alias_rank,
     header_lookup,
     normalise_choice,
     normalise_header,
@@ -33,6 +34,7 @@ from csdesk.core.parse import (
 from csdesk.store.importing.sources import Problem, Source
 from csdesk.store.importing.tables import (
     CHOICES,
+    HEADER_VALUES,
     KINDS,
     SYNONYMS,
     TABLES,
@@ -161,8 +163,10 @@ def _cell(kind: str, column: str, value, dayfirst: bool, choices: dict[str, str]
     if kind == "choice":
         if isinstance(value, str):
             spelled = normalise_choice(value)
-            spelled = SYNONYMS.get(column, {}).get(spelled, spelled)
-            return (choices or {}).get(spelled, value.strip())
+            choices = choices or {}
+            if spelled not in choices:
+                spelled = SYNONYMS.get(column, {}).get(spelled, spelled)
+            return choices.get(spelled, value.strip())
         return value
     if kind == "flags":
         if isinstance(value, str):
@@ -229,9 +233,18 @@ def _empty(value) -> bool:
 class Reader:
     """Reads every source into validated rows, collecting problems instead of stopping."""
 
-    def __init__(self, db: sqlite_utils.Database, dayfirst: bool) -> None:
+    def __init__(self, db: sqlite_utils.Database, dayfirst: bool, owner: str | None = None,
+                 owner_given: bool = True) -> None:
         self.db = db
         self.dayfirst = dayfirst
+        # Only my accounts (`--owner`, or csm_name in config: `owner_given` False, then only
+        # when some imported account has that owner).
+        self.owner = owner.strip().casefold() if owner and owner.strip() else None
+        self.owner_given = owner_given
+        self.not_mine: set[str] = set()  # imported accounts owned by others
+        self.left_out: dict[str, int] = defaultdict(int)  # source -> rows of others' accounts
+        # (source, column) -> whether that date column reads day first (`_date_orders`)
+        self.day_orders: dict[tuple[str, str], bool] = {}
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.book_names: dict[str, list[str]] = defaultdict(list)
@@ -244,6 +257,92 @@ class Reader:
             self.known_ids.add(account_id)
             self.book_names[name.casefold()].append(account_id)
 
+    def _dayfirst(self, src: Source, column: str) -> bool:
+        return self.day_orders.get((src.label, src.table, column), self.dayfirst)
+
+    def _date_orders(self, src: Source, columns: dict[str, str]) -> None:
+        """Each date column read one way: day first for the whole column when any of its
+        dates can only be day first (`23/10/2025`), refused when some can only be day first
+        and others only month first (`10/23/2025`), or only month first under --dayfirst."""
+        kinds = KINDS[src.table]
+        table = None
+        for column, header in columns.items():
+            if kinds.get(column) not in ("date", "datetime"):
+                continue
+            if table is None:
+                table = src.columns()
+            at = src.headers.index(header)
+            raw = (table[at] if table is not None
+                   else [cells[at] if at < len(cells) else None for _, cells in src.rows])
+            try:
+                texts = {t for t in set(raw) if type(t) is str}
+            except TypeError:
+                continue
+            day_only, month_only = [], []
+            for text in texts:
+                match = _NUMERIC_DATE.match(text)
+                if match is None:
+                    continue
+                a, b = int(match[1]), int(match[2])
+                if a > 12 >= b:
+                    day_only.append(text)
+                elif b > 12 >= a:
+                    month_only.append(text)
+            if day_only and month_only:
+                self.problems.append(Problem(src.label, 0, header, (
+                    f"dates in two orders: {min(month_only)!r} can only be month/day and "
+                    f"{min(day_only)!r} only day/month; make the column one order")))
+            elif month_only and self.dayfirst:
+                self.problems.append(Problem(src.label, 0, header, (
+                    f"--dayfirst, but {min(month_only)!r} can only be month/day; leave "
+                    "--dayfirst out for this file")))
+            elif day_only and not self.dayfirst:
+                self.day_orders[src.label, src.table, column] = True
+                self.notes.append(f"{src.label}: {header}: read day first (as "
+                                  f"{min(day_only)!r} can only be); pass --dayfirst to say so")
+
+    def _translate(self, src: Source, columns: dict[str, str]) -> None:
+        """Cells of a header whose values mean another column's (`IsActive` Yes/No is the
+        status), translated in place."""
+        for column, header in columns.items():
+            values = HEADER_VALUES.get((src.table, _n(header)))
+            if values is None or header in src.mapping:
+                continue
+            at = src.headers.index(header)
+            for _, cells in src.rows:
+                if at < len(cells) and isinstance(cells[at], str):
+                    cells[at] = values.get(cells[at].strip().casefold(), cells[at])
+
+    def _only_mine(self, src: Source, columns: dict[str, str]) -> Source:
+        """The rows of the accounts that are mine (`--owner`): those naming an account owned
+        by someone else, or (from a team-wide export) one neither in the book nor mine, are
+        left out and counted."""
+        id_h, name_h = columns.get("account_id"), columns.get("account_name")
+        if id_h is None and name_h is None:
+            return src
+        at_id = src.headers.index(id_h) if id_h is not None else None
+        at_name = src.headers.index(name_h) if name_h is not None else None
+        kept, left = [], 0
+        for line, cells in src.rows:
+            account_id = cells[at_id] if at_id is not None and at_id < len(cells) else None
+            if isinstance(account_id, str) and account_id.strip():
+                account_id = account_id.strip()
+                mine = account_id in self.known_ids
+            else:
+                name = cells[at_name] if at_name is not None and at_name < len(cells) else None
+                mine = not (isinstance(name, str) and name.strip()) or \
+                    name.strip().casefold() in self.names
+            if mine:
+                kept.append((line, cells))
+            else:
+                left += 1
+        if not left:
+            return src
+        self.left_out[src.label] += left
+        out = Source(src.label, src.table, src.headers, kept)
+        out.text_only, out.mapping = src.text_only, src.mapping
+        return out
+
     def learn_accounts(self, sources: list[Source]) -> None:
         """Ids and names of the accounts this import brings (for unknown-account checks and
         contacts that name their account), read before any other table."""
@@ -251,9 +350,9 @@ class Reader:
         for src in sources:
             if src.table != "accounts":
                 continue
-            lookup = header_lookup("accounts", TABLES["accounts"].columns)
-            id_h = next((h for h in src.headers if lookup.get(_n(h)) == "account_id"), None)
-            name_h = next((h for h in src.headers if lookup.get(_n(h)) == "name"), None)
+            mapped = self._columns(src, quiet=True)
+            id_h, name_h = mapped.get("account_id"), mapped.get("name")
+            owner_h = mapped.get("owner")
             columns = src.columns()
 
             def column(header: str | None) -> Iterable:
@@ -264,13 +363,32 @@ class Reader:
                     return columns[at]
                 return [cells[at] if at < len(cells) else None for _, cells in src.rows]
 
-            for account_id, name in zip(column(id_h), column(name_h)):
+            if self.owner is not None and owner_h is None and self.owner_given:
+                self.problems.append(Problem(src.label, 1, "owner", (
+                    "--owner: no owner column to tell whose accounts these are; accepted: "
+                    + _accepted("accounts", "owner"))))
+            owners: list = list(column(owner_h)) if owner_h is not None else []
+            for i, (account_id, name) in enumerate(zip(column(id_h), column(name_h))):
                 if _empty(account_id):
                     continue
                 account_id = _cell("text", "account_id", account_id, False)
+                if owner_h is not None and self.owner is not None:
+                    who = owners[i] if i < len(owners) else None
+                    if not (isinstance(who, str) and who.strip().casefold() == self.owner):
+                        self.not_mine.add(account_id)
+                        continue
                 self.known_ids.add(account_id)
                 if isinstance(name, str) and name.strip():
                     imported[account_id] = name.strip()
+        if self.owner is not None and not self.owner_given and self.not_mine \
+                and not (self.known_ids - set(itertools.chain(*self.book_names.values()))):
+            # csm_name from config, and no imported account is theirs: not a team-wide export
+            self.notes.append("no imported account is owned by csm_name "
+                              f"{self.owner!r}: imported every account")
+            self.known_ids |= self.not_mine
+            self.not_mine = set()
+            self.owner = None
+            return self.learn_accounts(sources)
         name_of = {account_id: key for key, ids in self.book_names.items() for account_id in ids}
         name_of.update((account_id, name.casefold()) for account_id, name in imported.items())
         names = defaultdict(list)
@@ -278,29 +396,56 @@ class Reader:
             names[key].append(account_id)
         self.names = {k: sorted(v) for k, v in names.items()}
 
-    def read(self, src: Source) -> list[Row] | Batch:
-        table = TABLES[src.table]
-        lookup = header_lookup(src.table, table.columns)
-        kinds = KINDS[src.table]
-        columns: dict[str, str] = {}  # our column -> header as written
-        ignored = []
+    def _columns(self, src: Source, quiet: bool = False) -> dict[str, str]:
+        """Our column -> the header (as written) that holds it: a profile's mapping first,
+        then headers by name and alias. Two headers meaning one column: the more direct name
+        is read (`Case Number` before `Id`), said in the notes; the same name twice is
+        refused."""
+        lookup = header_lookup(src.table, TABLES[src.table].columns)
+        columns = {column: header for header, column in src.mapping.items()}
+        ignored, also = [], []
         for header in src.headers:
+            if header in src.mapping:
+                continue
             column = lookup.get(_n(header))
             if column is None:
                 ignored.append(header)
             elif column in columns:
-                self.problems.append(Problem(src.label, 1, header, (
-                    f"{header!r} and {columns[column]!r} both mean {column}; keep one")))
+                other = columns[column]
+                if _n(other) == _n(header) and other not in src.mapping:
+                    if not quiet:
+                        self.problems.append(Problem(src.label, 1, header, (
+                            f"{header!r} and {other!r} both mean {column}; keep one")))
+                elif other not in src.mapping and \
+                        alias_rank(src.table, header) < alias_rank(src.table, other):
+                    columns[column] = header
+                    also.append((other, column, header))
+                else:
+                    also.append((header, column, other))
             else:
                 columns[column] = header
-        if ignored:
-            self.notes.append(f"{src.label}: ignored columns {', '.join(map(repr, ignored))}")
+        if not quiet:
+            if ignored:
+                self.notes.append(f"{src.label}: ignored columns "
+                                  f"{', '.join(map(repr, ignored))}")
+            for header, column, other in also:
+                self.notes.append(f"{src.label}: {header!r} also means {column}; read "
+                                  f"{other!r}")
+        return columns
+
+    def read(self, src: Source) -> list[Row] | Batch:
+        table = TABLES[src.table]
+        kinds = KINDS[src.table]
+        columns = self._columns(src)  # our column -> header as written
+        self._translate(src, columns)
+        if self.owner is not None:
+            src = self._only_mine(src, columns)
+        self._date_orders(src, columns)
         present = set(columns)
-        if src.table == "contacts":
-            if "first_name" in columns or "last_name" in columns:
-                present.add("name")
-            if "account_name" in columns:
-                present.add("account_id")
+        if "first_name" in columns or "last_name" in columns:
+            present.add("name")
+        if "account_name" in columns:
+            present.add("account_id")
         fields = table.model.model_fields
         required = [c for c, f in fields.items() if f.is_required() and c in table.columns]
         # Required but may be null (a snapshot's score): an empty cell is the null.
@@ -309,7 +454,10 @@ class Reader:
         missing = [c for c in required if c not in present]
         if missing and len(src):
             for c in missing:
-                self.problems.append(Problem(src.label, 1, c, "no such column in the header"))
+                self.problems.append(Problem(src.label, 1, c, (
+                    "no such column in the header; accepted: " + _accepted(src.table, c)
+                    + f" (or map it in a profile: [import.profiles.NAME.{src.table}] "
+                    f'{c} = "Your header")')))
             return []
 
         out: list[Row] = []
@@ -317,8 +465,7 @@ class Reader:
                  if c in kinds]
         names = tuple(c for c, *_ in plain)
         fast_read = None
-        extras = src.table == "contacts" and bool(
-            {"first_name", "last_name", "account_name"} & set(columns))
+        extras = bool({"first_name", "last_name", "account_name"} & set(columns))
         if not extras and not nullable:
             fast_read = self._fast(src, table, plain)
         if fast_read is not None:
@@ -337,7 +484,7 @@ class Reader:
         # Column by column: each distinct cell text is read once (exports repeat the same
         # days, ids and counts thousands of times), then rows are zipped back together.
         converted = [self._column(body, src.headers.index(h),
-                                  _converter(k, c, ch, self.dayfirst))
+                                  _converter(k, c, ch, self._dayfirst(src, c)))
                      for c, h, k, ch in plain]
         conversions = [(i, _storer(kinds[c])) for i, c in enumerate(table.columns)
                        if _storer(kinds[c]) is not None]
@@ -349,7 +496,7 @@ class Reader:
         # The happy path first, row by row: a row whose cells all read (empty ones left out,
         # as `_row` leaves them out), naming a known account, that the model accepts. Anything
         # else is read again by `_row`, which says what is wrong.
-        fast = src.table != "contacts"
+        fast = not extras
         rows = zip(body, zip(*converted) if converted else ((),) * len(body))
         for (line, cells), cells_read in rows:
             if fast and _BAD not in cells_read:
@@ -417,7 +564,7 @@ class Reader:
                 return None
             if not src.text_only and not all(type(v) is str or v is None for v in distinct):
                 return None
-            read = _converter(kind, column, choices, self.dayfirst)
+            read = _converter(kind, column, choices, self._dayfirst(src, column))
             check = _field_validator(table.name, column)
             store = _storer(kind)
             required = fields[column].is_required()
@@ -527,7 +674,7 @@ class Reader:
         else:
             values = dict(nullable)
             values.update((c, v) for c, v in zip(names, cells_read) if v is not _EMPTY)
-        if src.table == "contacts":
+        if extras_of(columns):
             self._contact_extras(src, line, cells, columns, values, problems)
         account_id = values.get("account_id")
         if type(account_id) is str and account_id not in self.known_ids and account_id:
@@ -542,11 +689,11 @@ class Reader:
             record = validate(values)
         except ValidationError as exc:
             said = {p.column for p in problems}
-            for err in exc.errors(include_url=False, include_context=False):
+            for err in exc.errors(include_url=False):
                 column = str(err["loc"][0]) if err["loc"] else "row"
                 header = labels.get(column, column)
                 if header not in said:
-                    problems.append(Problem(src.label, line, header, err["msg"]))
+                    problems.append(Problem(src.label, line, header, _say(err)))
                     said.add(header)
         if problems:
             self.problems += problems
@@ -592,7 +739,8 @@ class Reader:
             if _empty(raw):
                 continue
             try:
-                values[column] = _cell(kind, column, raw, self.dayfirst, choices)
+                values[column] = _cell(kind, column, raw, self._dayfirst(src, column),
+                                       choices)
             except ParseError as exc:
                 problems.append(Problem(src.label, line, header, str(exc)))
         return values, problems
@@ -622,3 +770,51 @@ class Reader:
 
 
 _n = normalise_header
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?:\D|$)")
+
+
+def extras_of(columns: dict[str, str]) -> bool:
+    """Whether a file gives a person's name in halves or an account by its name."""
+    return bool({"first_name", "last_name", "account_name"} & set(columns))
+
+
+def _accepted(table: str, column: str) -> str:
+    """The headers a column is read from, for a message."""
+    from csdesk.core.parse import _ALIASES
+
+    names = (column, *_ALIASES.get(table, {}).get(column, ()))
+    return ", ".join(names)
+
+
+# Pydantic's wording, said for a person with the value (`_say`).
+_SAID = {
+    "int_parsing": "not a whole number", "int_from_float": "not a whole number",
+    "int_type": "not a whole number", "float_parsing": "not a number",
+    "float_type": "not a number", "bool_parsing": "not yes/no (true/false)",
+    "date_parsing": "not a date", "date_from_datetime_parsing": "not a date",
+    "datetime_parsing": "not a date and time", "string_too_short": "empty",
+    "missing": "empty (required)", "string_type": "not text",
+    "date_type": "not a date", "bool_type": "not yes/no (true/false)",
+}
+
+
+def _shown(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _say(err: dict) -> str:
+    """One pydantic error as a person reads it, with the value that was refused."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    value = err.get("input")
+    shown = f": {value!r}" if value is not None and kind != "missing" else ""
+    if kind == "enum":
+        return f"{value!r} is not one of {ctx.get('expected', '')}"
+    if kind == "greater_than_equal":
+        return f"{_shown(value)} is less than {_shown(ctx.get('ge'))}, the least allowed"
+    if kind == "less_than_equal":
+        return f"{_shown(value)} is more than {_shown(ctx.get('le'))}, the most allowed"
+    if kind in _SAID:
+        return _SAID[kind] + shown
+    return err["msg"] + shown

@@ -25,11 +25,37 @@ class Problem:
 
 
 class ImportRefused(Exception):
-    """Some rows were refused; nothing was written. `problems` lists every one."""
+    """Some rows were refused; nothing was written. `problems` lists every one; `lines()`
+    says them for a person, the same mistake on many rows once."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return format_problems(self.problems)
+
+
+_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?\d+(?:\.\d+)?")
+GROUP_AFTER = 3  # more rows than this with one mistake are said once
+
+
+def format_problems(problems: list[Problem]) -> list[str]:
+    """Every problem as `file:line: column: reason`, in order; the same mistake (one file,
+    one column, one reason but for the value) on more than GROUP_AFTER rows said once, at
+    its first row, with how many more rows and their first lines."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.source, p.column, _VALUE.sub("_", p.reason)), []).append(p)
+    out = []
+    for same in groups.values():
+        if len(same) <= GROUP_AFTER:
+            out += [str(p) for p in same]
+            continue
+        more = [p.line for p in same[1:]]
+        shown = ", ".join(map(str, more[:5])) + (", ..." if len(more) > 5 else "")
+        out.append(f"{same[0]} (and {len(more)} more rows like it: lines {shown})")
+    return out
 
 
 class Source:
@@ -51,6 +77,9 @@ class Source:
         # A plain CSV file's body: (text, line end, rows, the cells of the rows with quotes by
         # row index); row i is on line i + 2, every row exactly as wide as the header.
         self._body = body
+        # Header as written -> our column, where a profile says so (`profiles.apply`); other
+        # headers are matched by name and alias.
+        self.mapping: dict[str, str] = {}
 
     def __len__(self) -> int:
         return self._body[2] if self._rows is None else len(self._rows)
@@ -131,14 +160,46 @@ def table_for_file(path: Path) -> str | None:
 
 
 
-def read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
+def read_text(path: Path, label: str, problems: list[Problem],
+              notes: list[str] | None = None) -> str | None:
+    """A file's text: UTF-8 (a BOM is fine), or UTF-16 as Excel's "Unicode text" saves it
+    (sniffed by its BOM or its zero bytes, and said in `notes`); anything else is refused."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "file", "not UTF-8 text (save it as CSV UTF-8)"))
+        data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(label, 0, "file", f"cannot read ({exc.strerror})"))
+        return None
+    encoding = _utf16(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            problems.append(Problem(label, 1, "file", "looks like UTF-16 but is not readable "
+                                    "as it (save it as CSV UTF-8)"))
+            return None
+        if notes is not None:
+            notes.append(f"{label}: read as UTF-16 text")
+        return text
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        problems.append(Problem(label, line, "file", "not UTF-8 text (save it as CSV UTF-8)"))
+    return None
+
+
+def _utf16(data: bytes) -> str | None:
+    """"utf-16" when the bytes start with a UTF-16 BOM, "utf-16-le"/"-be" when every other byte
+    of the start is zero (text without a BOM); else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:200]
+    if len(head) >= 4:
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) == len(odd) and even.count(0) == 0:
+            return "utf-16-le"
+        if even.count(0) == len(even) and odd.count(0) == 0:
+            return "utf-16-be"
     return None
 
 

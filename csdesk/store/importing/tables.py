@@ -106,9 +106,23 @@ IMPORT_TABLES = ("accounts", "contacts", "usage", "tickets", "nps", "touchpoints
 MONEY_COLUMNS = frozenset({"arr", "previous_arr", "new_arr"})
 # Kept exactly as given (a note is the CSM's own words); other text cells lose outer spaces.
 VERBATIM_COLUMNS = frozenset({"text"})
-SYNONYMS = {  # enum spellings other tools use
+SYNONYMS = {  # enum spellings other tools use (used where the column has that value)
     "severity": {"medium": "normal", "urgent": "critical", "p1": "critical", "p2": "high",
                  "p3": "normal", "p4": "low"},
+    "status": {"inactive": "churned", "cancelled": "churned", "canceled": "churned",
+               "churn": "churned", "former_customer": "churned", "customer": "active",
+               "done": "completed", "held": "completed", "not_started": "scheduled",
+               "planned": "scheduled", "no_show": "missed", "left": "departed",
+               "left_company": "departed"},
+    "influence": {"med": "medium"},
+}
+# Headers whose values mean another column's values (ChurnZero's `IsActive` is the status).
+HEADER_VALUES = {
+    ("accounts", "isactive"): {"yes": "active", "true": "active", "1": "active", "y": "active",
+                               "no": "churned", "false": "churned", "0": "churned",
+                               "n": "churned"},
+    ("accounts", "active"): {"yes": "active", "true": "active", "no": "churned",
+                             "false": "churned"},
 }
 
 
