@@ -7,10 +7,13 @@ remediation actions. Triggers on those tables keep it in step whoever writes (cs
 import, the demo, `sqlite3` by hand), so nothing has to remember to refresh it; the version-3
 migration builds it for a book that already has rows.
 
-A row's FTS rowid says where it came from: `source rowid * 32 + field code` (FIELDS), so a
-trigger finds the rows of a changed source row by rowid (a point lookup), and a hit names its
-table, field and row without storing them. The account's id is stored beside the text so a
-hit needs no join to say whose it is.
+A row's FTS rowid says where it came from: `field code * 2**40 + source rowid` (FIELDS), so
+a trigger finds the rows of a changed source row by rowid (a point lookup), and a hit names
+its table, field and row without storing them. The codes go up with how much a hit in the
+field tells (an account's name highest, its owner - the CSM, on every account - lowest), so
+rowid order, newest last within a field, is a useful order of its own: a query matching more
+rows than are worth ranking (RANK_AT_MOST) ranks the first of them in that order only. The
+account's id is stored beside the text so a hit needs no join to say whose it is.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ import sqlite_utils
 
 from csdesk.core.search import MARK_END, MARK_START, fts_query
 
-SLOTS = 32  # field codes per source row: rowid = source rowid * SLOTS + code
+SLOT = 2 ** 40  # rowid = field code * SLOT + source rowid
+# bm25 reads every match's positions and length: ~3 µs a match, so a word on every account of
+# a 10,000-account book (its owner's name, "renewal") would take 30-100 ms to rank. Above this
+# many matches, the first RANK_AT_MOST in rowid order (the weightiest fields, newest first) are
+# ranked: a query that broad wants another word, not a finer order.
+RANK_AT_MOST = 2000
 
 
 @dataclass(frozen=True)
@@ -45,17 +53,27 @@ _SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("save_plan_actions", "save_plan_action",
      "(SELECT account_id FROM save_plans WHERE id = X.plan_id)", ("text",)),
 )
+_KIND_OF = {table: kind for table, kind, _a, _c in _SOURCES}
+
+# The fields, weightiest first (their codes count down from here).
+_WEIGHT_ORDER = (
+    ("accounts", "name"), ("contacts", "name"), ("contacts", "email"), ("goals", "goal"),
+    ("save_plans", "root_cause"), ("save_plan_actions", "text"), ("notes", "text"),
+    ("touchpoints", "summary"), ("contacts", "title"), ("goals", "roi_note"),
+    ("save_plans", "executive_alignment"), ("save_plans", "success_criteria_30"),
+    ("save_plans", "success_criteria_60"), ("save_plans", "success_criteria_90"),
+    ("accounts", "industry"), ("accounts", "owner"),
+)
+assert sorted(_WEIGHT_ORDER) == sorted((t, c) for t, _k, _a, cols in _SOURCES for c in cols)
 
 FIELDS: dict[int, Field] = {}
-for _table, _kind, _account, _columns in _SOURCES:
-    for _column in _columns:
-        _code = len(FIELDS) + 1
-        FIELDS[_code] = Field(_code, _table, _column, _kind)
-assert len(FIELDS) < SLOTS
+for _rank, (_table, _column) in enumerate(_WEIGHT_ORDER):
+    _code = len(_WEIGHT_ORDER) - _rank
+    FIELDS[_code] = Field(_code, _table, _column, _KIND_OF[_table])
 
 
 def _fields_of(table: str) -> list[Field]:
-    return [f for f in FIELDS.values() if f.table == table]
+    return sorted((f for f in FIELDS.values() if f.table == table), key=lambda f: -f.code)
 
 
 def _index_rows(table: str, account: str, who: str) -> str:
@@ -64,14 +82,14 @@ def _index_rows(table: str, account: str, who: str) -> str:
     for f in _fields_of(table):
         out.append(
             f"INSERT INTO search_index (rowid, text, account_id) "
-            f"SELECT {who}.rowid * {SLOTS} + {f.code}, {who}.{f.column}, "
+            f"SELECT {f.code * SLOT} + {who}.rowid, {who}.{f.column}, "
             f"{account.replace('X.', who + '.')} WHERE coalesce({who}.{f.column}, '') <> '';")
     return "\n    ".join(out)
 
 
 def _drop_rows(table: str, who: str) -> str:
     return "\n    ".join(
-        f"DELETE FROM search_index WHERE rowid = {who}.rowid * {SLOTS} + {f.code};"
+        f"DELETE FROM search_index WHERE rowid = {f.code * SLOT} + {who}.rowid;"
         for f in _fields_of(table))
 
 
@@ -105,7 +123,7 @@ def fill_sql() -> list[str]:
         for f in _fields_of(table):
             out.append(
                 f"INSERT INTO search_index (rowid, text, account_id) "
-                f"SELECT X.rowid * {SLOTS} + {f.code}, X.{f.column}, {account} FROM {table} X "
+                f"SELECT {f.code * SLOT} + X.rowid, X.{f.column}, {account} FROM {table} X "
                 f"WHERE coalesce(X.{f.column}, '') <> '';")
     return out
 
@@ -145,22 +163,29 @@ def search(db: sqlite_utils.Database, query: str, *, limit: int = 50,
 
         raise BookError("this book has no search index (it was made by a development build "
                         "of schema version 3); export it and import it into a new book")
+    # A broad query: rank only its first RANK_AT_MOST matches in rowid order (cheap to find:
+    # no positions, no bm25), the weightiest fields and the newest rows.
+    edge = db.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? "
+                      "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                      (match, RANK_AT_MOST - 1)).fetchone()
     rows = db.execute(
         f"""SELECT h.rowid, h.account_id, a.name, h.snippet, h.rank
         FROM (SELECT rowid, account_id, rank,
                      snippet(search_index, 0, ?, ?, '…', ?) AS snippet
-              FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?) h
+              FROM search_index WHERE search_index MATCH ? AND rowid >= ?
+              ORDER BY rank LIMIT ?) h
         JOIN accounts a ON a.account_id = h.account_id
-        ORDER BY h.rank, h.rowid""",
-        (MARK_START, MARK_END, snippet_tokens, match, limit)).fetchall()
+        ORDER BY h.rank, h.rowid DESC""",
+        (MARK_START, MARK_END, snippet_tokens, match, edge[0] if edge else 0,
+         limit)).fetchall()
     alive = _alive(db, [rowid for rowid, *_ in rows])
     out = []
     for rowid, account_id, name, snippet, rank in rows:
-        field = FIELDS.get(rowid % SLOTS)
-        if field is None or (field.table, rowid // SLOTS) not in alive:
+        field, row_id = FIELDS.get(rowid // SLOT), rowid % SLOT
+        if field is None or (field.table, row_id) not in alive:
             continue
         out.append(Hit(account_id=account_id, name=name, kind=field.kind, table=field.table,
-                       field=field.column, row_id=rowid // SLOTS, snippet=snippet, rank=rank))
+                       field=field.column, row_id=row_id, snippet=snippet, rank=rank))
     return out
 
 
@@ -170,9 +195,9 @@ def _alive(db: sqlite_utils.Database, rowids: list[int]) -> set[tuple[str, int]]
     may outlive it in the index: such hits are left out."""
     by_table: dict[str, set[int]] = {}
     for rowid in rowids:
-        field = FIELDS.get(rowid % SLOTS)
+        field = FIELDS.get(rowid // SLOT)
         if field is not None:
-            by_table.setdefault(field.table, set()).add(rowid // SLOTS)
+            by_table.setdefault(field.table, set()).add(rowid % SLOT)
     alive = set()
     for table, ids in by_table.items():
         marks = ", ".join("?" * len(ids))

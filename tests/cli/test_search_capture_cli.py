@@ -100,7 +100,7 @@ def test_search_finds_what_capture_logged_with_its_tab(db_path, capsys):
     capsys.readouterr()
     assert main(["search", "--db", db_path, "--json", "sso", "rollo"]) == 0
     hits = json.loads(capsys.readouterr().out)["hits"]
-    assert [(h["account_id"], h["kind"], h["field"], h["tab"]) for h in hits] == [
+    assert sorted((h["account_id"], h["kind"], h["field"], h["tab"]) for h in hits) == [
         ("a1", "touchpoint", "summary", "timeline"), ("b1", "touchpoint", "summary", "timeline")]
     assert hits[0]["snippet"] == "Re: SSO rollout — next steps"
     assert hits[0]["marks"] == [[4, 7], [8, 15]]

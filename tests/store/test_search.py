@@ -198,3 +198,22 @@ def test_a_book_without_the_index_says_so(acme):
     acme.execute("DROP TABLE search_index")
     with pytest.raises(BookError, match="no search index"):
         search(acme, "acme")
+
+
+def test_a_query_broader_than_worth_ranking_ranks_the_weightiest_fields_newest_first(acme):
+    """Above RANK_AT_MOST matches only the first in rowid order are ranked: account names
+    before contacts before notes, the newest first within a field."""
+    from csdesk.store import search as index
+
+    db = acme
+    db.conn.executemany("INSERT INTO notes (account_id, created_at, text) VALUES (?, ?, ?)",
+                        [("b1", f"2026-01-{n % 28 + 1:02d}", f"note {n} about acme")
+                         for n in range(30)])
+    old, index.RANK_AT_MOST = index.RANK_AT_MOST, 10
+    try:
+        hits = search(db, "acme", limit=50)
+    finally:
+        index.RANK_AT_MOST = old
+    assert hits[0].kind == "account"  # the account's name, weightiest of all
+    assert [h.row_id for h in hits[1:]] == list(range(30, 21, -1))  # the 9 newest notes
+    assert len(search(db, "acme", limit=50)) == 31
