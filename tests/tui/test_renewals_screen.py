@@ -109,3 +109,19 @@ def test_forecast_call_form(snap_compare, app):
 
 def test_portfolio_trend_at_80x24(snap_compare, app):
     assert _snap_at(snap_compare, app, (80, 24), "4", "end")
+
+
+async def test_o_logs_the_outcome_from_todays_renewal_item(app):
+    from csdesk.tui.forms import RenewalForm
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one("#queue")
+        index = next(i for i, item in enumerate(queue.rows) if item.kind == "renewal")
+        queue.cursor = index
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, RenewalForm)
+        assert app.screen.account_id == queue.rows[index].account_id
+        assert app.screen.query_one("#outcome").is_blank()

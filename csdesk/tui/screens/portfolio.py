@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Static
 
 from csdesk.core.calibration import Calibration
@@ -121,6 +122,15 @@ def calibration_text(calibration: Calibration, target: float) -> Text:
     return text
 
 
+class TrendRead(Message):
+    """The portfolio over time, drawn by the worker (csdesk.tui.widgets.trend)."""
+
+    def __init__(self, bands: Text, retention: Text) -> None:
+        super().__init__()
+        self.bands = bands
+        self.retention = retention
+
+
 class PortfolioScreen(BookScreen):
     screen_title = "Portfolio"
 
@@ -153,21 +163,20 @@ class PortfolioScreen(BookScreen):
         accuracy (csdesk.desk.forecast), each chart with its numbers."""
         from csdesk.tui.widgets.trend import band_mix_chart, retention_chart
 
-        app = self.app
         try:
-            months, quarters, accuracy = app.workbench.trend()
+            months, quarters, accuracy = self.app.workbench.trend()
         except Exception as exc:  # show, don't crash: the other panels still work
-            app.call_from_thread(self.query_one("#band-trend", Static).update,
-                                 Text(f"Could not read the trend: {exc}", style="red"))
+            self.post_message(TrendRead(Text(f"Could not read the trend: {exc}", style="red"),
+                                        Text("")))
             return
-        targets = app.workbench.rules.targets
-        charts = (band_mix_chart(months),
-                  retention_chart(quarters, targets.grr, targets.nrr, accuracy))
-        app.call_from_thread(self._show_trend, *charts)
+        targets = self.app.workbench.rules.targets
+        self.post_message(TrendRead(band_mix_chart(months),
+                                    retention_chart(quarters, targets.grr, targets.nrr,
+                                                    accuracy)))
 
-    def _show_trend(self, bands: Text, retention: Text) -> None:
-        self.query_one("#band-trend", Static).update(bands)
-        self.query_one("#retention-trend", Static).update(retention)
+    def on_trend_read(self, message: "TrendRead") -> None:
+        self.query_one("#band-trend", Static).update(message.bands)
+        self.query_one("#retention-trend", Static).update(message.retention)
 
     @work(thread=True, exclusive=True, group="portfolio")
     def load_metrics(self) -> None:

@@ -8,10 +8,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Footer, Static
 
 from csdesk.core.forecast import CALLS, Call, RenewalForecast
 from csdesk.tui.book_view import BookView, money
+from csdesk.tui.flows import save_account
+from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE, plain
@@ -80,6 +83,14 @@ def header_text(rows: list[RenewalForecast], arr_by_call: dict[int, dict[str, fl
 class RenewalsScreen(BookScreen):
     screen_title = "Renewals"
 
+    class Read(Message):
+        """The renewals read by the worker (or why not), for the screen to show."""
+
+        def __init__(self, result, problem: str | None = None) -> None:
+            super().__init__()
+            self.result = result
+            self.problem = problem
+
     BINDINGS = [Binding("c", "call", "Call"), Binding("o", "log_outcome", "Log outcome")]
 
     def compose(self) -> ComposeResult:
@@ -104,16 +115,18 @@ class RenewalsScreen(BookScreen):
 
     @work(thread=True, exclusive=True, group="renewals")
     def load_renewals(self) -> None:
-        app = self.app
         try:
-            result = app.workbench.renewals()
+            result = self.app.workbench.renewals()
         except Exception as exc:  # show, don't crash: the other screens still work
-            app.call_from_thread(self.query_one("#renewals-top", Static).update,
-                                 Text(f"Could not read the renewals: {exc}", style="red"))
+            self.post_message(self.Read(None, f"Could not read the renewals: {exc}"))
             return
-        app.call_from_thread(self._show, result)
+        self.post_message(self.Read(result))
 
-    def _show(self, result) -> None:
+    def on_renewals_screen_read(self, message: Read) -> None:
+        if message.problem:
+            self.query_one("#renewals-top", Static).update(Text(message.problem, style="red"))
+            return
+        result = message.result
         horizon = self.app.workbench.rules.forecast.horizon_days
         self.query_one("#renewals-top", Static).update(
             header_text(result.rows, result.arr_by_call, horizon))
@@ -127,10 +140,10 @@ class RenewalsScreen(BookScreen):
         return row.account_id if row is not None else None
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
-        self.app.open_account(event.row.account_id)
+        self.post_message(OpenAccount(event.row.account_id))
 
     def action_log_outcome(self) -> None:
-        self.app.log_renewal_outcome(self.selected_account_id())
+        self.log_renewal_outcome(self.selected_account_id())
 
     def action_call(self) -> None:
         row = self.selected_row()
@@ -142,7 +155,7 @@ class RenewalsScreen(BookScreen):
         def saved(entry: CallEntry | None) -> None:
             if entry is None:
                 return
-            self.app.save(row.account_id, lambda: self.app.workbench.record_call(
+            save_account(self, row.account_id, lambda: self.app.workbench.record_call(
                 row.account_id, entry.call, entry.note),
                 f"Called {call_words(entry.call)} for {plain(row.name).plain}'s renewal.")
 

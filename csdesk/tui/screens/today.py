@@ -61,6 +61,8 @@ class TodayScreen(BookScreen):
         Binding("enter", "open", "Open", show=False),
         Binding("d", "load_demo", "Load the demo book"),
         Binding("i", "app.import_book", "Import"),
+        # A renewal item: log its outcome here (csdesk.tui.flows.AccountFlows; issue 19).
+        Binding("o", "renewal_outcome", "Outcome", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -136,4 +138,3 @@ class TodayScreen(BookScreen):
 
 def _brief_key(item: BriefItem):
     return (item.account_id, item.kind, item.title)
-

@@ -66,7 +66,7 @@ def current_text(detail: AccountDetail) -> Text:
 class RenewalsTab(AccountTab):
     TITLE = "Renewals"
     TAB_ID = "renewals"
-    KEYS = [Binding("c", "call", "Call")]  # `o` (the outcome) works on every tab
+    KEYS = [Binding("c", "call", "Call")]  # `o` (the outcome) is the screen's: every tab
 
     def compose(self) -> ComposeResult:
         yield Static("", id="renewal-now")
@@ -90,7 +90,7 @@ class RenewalsTab(AccountTab):
 
         def saved(entry: CallEntry | None) -> None:
             if entry is not None:
-                self.app.save(self.account_id, lambda: self.app.workbench.record_call(
+                self.save(lambda: self.app.workbench.record_call(
                     self.account_id, entry.call, entry.note),
                     f"Called {call_words(entry.call)} for {plain(row.name).plain}'s renewal.")
 
