@@ -324,6 +324,15 @@ def _context(argv: list[str] | None) -> Context:
     return Context(args)
 
 
+def _say_skipped(ctx: Context) -> None:
+    """The rows a read skipped, each once: cells edited by hand (`csdesk.store.checks`)."""
+    if ctx._desk is not None:
+        from csdesk.store.checks import warnings
+
+        for text in warnings(ctx._desk.db):
+            print(f"csdesk: warning: {text}", file=sys.stderr)
+
+
 def _execute(ctx: Context) -> int:
     from csdesk.core.config import ConfigError
     from csdesk.store.queries import AccountNotFound
@@ -332,11 +341,13 @@ def _execute(ctx: Context) -> int:
     args = ctx.args
     try:
         code = args.handler(ctx)
+        _say_skipped(ctx)
         if ctx._desk is not None and ctx._desk.unstored:
             print(f"csdesk: {ctx.book_path} is read-only: read as it is, nothing was stored",
                   file=sys.stderr)
         return code
     except (UserError, BookError, AccountNotFound) as exc:
+        _say_skipped(ctx)
         print(f"csdesk: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:

@@ -196,6 +196,13 @@ class Desk:
 
     def _assess(self, account_ids: list[str] | None, progress: Progress | None
                 ) -> tuple[list[Assessment], "Conclusions", list[AccountData]]:
+        # A cell edited by hand that breaks the rules: again without its row (issue 24).
+        from csdesk.store.checks import checked
+
+        return checked(self.db, lambda: self._assess_read(account_ids, progress))
+
+    def _assess_read(self, account_ids: list[str] | None, progress: Progress | None
+                     ) -> tuple[list[Assessment], "Conclusions", list[AccountData]]:
         from csdesk.core.assess import (
             TREND_DAYS,
             TREND_SLACK_DAYS,
@@ -273,7 +280,8 @@ class Desk:
         fresh, conclusions, book = self._assess_reading_versions(stale, None) if stale else (
             [], Conclusions([], [], []), [])
         fresh_by_id = _by_account(fresh)
-        out = [kept.get(a) or fresh_by_id[a] for a in ids]
+        # An account whose row was skipped (edited by hand, issue 24) has no assessment.
+        out = [x for a in ids if (x := kept.get(a) or fresh_by_id.get(a)) is not None]
         if progress:
             progress(len(out), len(out))
         return out, conclusions, book
@@ -293,9 +301,16 @@ class Desk:
     def assess_account(self, account_id: str, *, store: bool = True
                        ) -> tuple[Assessment, AccountData]:
         from csdesk.core.assess import assess
+        from csdesk.store.checks import checked
 
-        [data] = self.load([account_id])
-        result = assess(data, self.as_of, self.rules)
+        def read() -> tuple[Assessment, AccountData]:
+            found = self.load([account_id])
+            if not found:  # its own row was edited by hand: skipped (issue 24)
+                raise queries.AccountNotFound(
+                    f"account {account_id!r} cannot be read (see the warning above)")
+            return assess(found[0], self.as_of, self.rules), found[0]
+
+        result, data = checked(self.db, read)
         if store:
             self.store(self._conclusions([data], [result]))
         return result, data

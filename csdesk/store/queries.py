@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import json
@@ -51,6 +52,17 @@ if TYPE_CHECKING:
 _D = dt.date.fromisoformat
 
 
+def _checked(read):
+    """A read of the book that, should a cell edited by hand break it, reads again without
+    the rows holding such cells and says which (`csdesk.store.checks`, issue 24)."""
+    @functools.wraps(read)
+    def checked_read(db, *args, **kwargs):
+        from csdesk.store.checks import checked
+
+        return checked(db, lambda: read(db, *args, **kwargs))
+    return checked_read
+
+
 def _day(value: str | None) -> dt.date | None:
     return _D(value[:10]) if value else None
 
@@ -92,6 +104,7 @@ def account_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     return db.execute(f"SELECT account_id, name FROM accounts {_BOOK_ORDER}").fetchall()
 
 
+@_checked
 def load_accounts(db: sqlite_utils.Database) -> list[Account]:
     return _accounts(db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name"),
                      _Days())
@@ -161,6 +174,7 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+@_checked
 def load_book(
     db: sqlite_utils.Database,
     as_of: dt.date,
@@ -585,6 +599,7 @@ def save_plans_read(db: sqlite_utils.Database, where: str, params: list) -> list
                                "ORDER BY trigger_date, id", params)]
 
 
+@_checked
 def load_notes(db: sqlite_utils.Database, account_id: str) -> list[Note]:
     return [Note(account_id=r["account_id"], created_at=dt.datetime.fromisoformat(r["created_at"]),
                  text=r["text"])
@@ -592,10 +607,12 @@ def load_notes(db: sqlite_utils.Database, account_id: str) -> list[Note]:
                            [account_id])]
 
 
+@_checked
 def load_renewals(db: sqlite_utils.Database) -> list[Renewal]:
     return [renewal_from_row(r) for r in _rows(db, "SELECT * FROM renewals ORDER BY date")]
 
 
+@_checked
 def load_snapshots_before_renewals(db: sqlite_utils.Database, as_of: dt.date, low_days: int,
                                    high_days: int) -> dict[str, list[Snapshot]]:
     """The snapshots dated `low_days` to `high_days` days before a renewal outcome logged up to
@@ -619,6 +636,7 @@ class AccountNotFound(LookupError):
     pass
 
 
+@_checked
 def resolve_account(db: sqlite_utils.Database, ref: str) -> Account:
     """An account by id, exact name, or unique case-insensitive name prefix.
 
@@ -646,6 +664,7 @@ def resolve_account(db: sqlite_utils.Database, ref: str) -> Account:
                           f"{names}{more}")
 
 
+@_checked
 def load_nps(db: sqlite_utils.Database) -> list[Nps]:
     """Every NPS response (for portfolio NPS, §11)."""
     days, make = _Days(), _nps
@@ -653,6 +672,7 @@ def load_nps(db: sqlite_utils.Database) -> list[Nps]:
         "SELECT account_id, date, score, contact, comment FROM nps ORDER BY date, id")]
 
 
+@_checked
 def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
                      kinds: Iterable[str] | None = None) -> list[Touchpoint]:
     """Touchpoints dated in [start, end), of the given kinds if any (for business-review
