@@ -72,14 +72,21 @@ class TableProfile(BaseModel):
     file: tuple[str, ...] = ()  # globs on the file name (case-insensitive)
     where: dict[str, tuple[str, ...]] = {}  # header -> the values of the rows kept
     columns: dict[str, ColumnMap] = {}
-    # Headers that must all be there for the profile to be chosen by a file's headers
-    # (default: the first header of every column and every `where` header).
-    detect: tuple[str, ...] = ()
+    # Headers that must all be there for the profile to be chosen by a file's headers, each
+    # a header or a list of alternatives (default: every column's and every `where` header).
+    detect: tuple[tuple[str, ...], ...] = ()
 
     @field_validator("file", mode="before")
     @classmethod
     def _globs(cls, value):
         return (value,) if isinstance(value, str) else value
+
+    @field_validator("detect", mode="before")
+    @classmethod
+    def _alternatives(cls, value):
+        if isinstance(value, (list, tuple)):
+            return [(v,) if isinstance(v, str) else v for v in value]
+        return value
 
     @field_validator("where", mode="before")
     @classmethod
@@ -91,14 +98,15 @@ class TableProfile(BaseModel):
     def matches_name(self, name: str) -> bool:
         return any(fnmatch.fnmatch(name.casefold(), g.casefold()) for g in self.file)
 
-    def signature(self) -> tuple[str, ...]:
+    def signature(self) -> tuple[tuple[str, ...], ...]:
         if self.detect:
             return self.detect
-        return (*(c.headers[0] for c in self.columns.values()), *self.where)
+        return (*(c.headers for c in self.columns.values()), *((h,) for h in self.where))
 
     def matches_headers(self, headers: list[str]) -> bool:
         present = {normalise_header(h) for h in headers}
-        return all(normalise_header(h) in present for h in self.signature())
+        return all(any(normalise_header(h) in present for h in alternatives)
+                   for alternatives in self.signature())
 
 
 class Profile(BaseModel):
@@ -197,7 +205,8 @@ BUILTIN_PROFILES: dict[str, Profile] = {p.name: p for p in (
                                            "Deferred": "missed"}}},
     }),
     _p("hubspot", {
-        "accounts": {"detect": ["Record ID", "Company name"],
+        "accounts": {"detect": [["Record ID", "ID de registro"],
+                                ["Company name", "Nombre de la empresa"]],
                      "account_id": ["Record ID", "ID de registro"],
                      "name": ["Company name", "Nombre de la empresa"],
                      "owner": ["Company owner", "Propietario de la empresa"],
