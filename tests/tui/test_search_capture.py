@@ -150,3 +150,15 @@ def test_capture_preview_snapshot(snap_compare, app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_t_on_a_result_logs_a_touchpoint_on_its_account(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await _search(pilot, "sso timeouts")
+        await pilot.press("enter")  # to the results
+        hit = table.highlighted
+        await pilot.press("t")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "TouchpointForm"
+        assert pilot.app.screen.account_id == hit.account_id

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent
 from csdesk.core.search import marked_parts
 from csdesk.core.text import printable
 from csdesk.desk.search import SearchHit
+from csdesk.tui.flows import AccountFlows
 from csdesk.tui.widgets.chrome import TitleBar
 from csdesk.tui.widgets.row_table import Column, RowTable
 
@@ -55,8 +56,9 @@ def hit_cells(hit: SearchHit) -> list[Text]:
             snippet_text(hit.snippet)]
 
 
-class SearchScreen(Screen):
-    """Type words; ↓ or Enter goes to the results; Enter on a result opens it."""
+class SearchScreen(AccountFlows, Screen):
+    """Type words; ↓ or Enter goes to the results; Enter on a result opens it; t, n, e act
+    on the highlighted result's account (`AccountFlows`)."""
 
     BINDINGS = [
         Binding("escape", "app.back", "Back"),
@@ -133,6 +135,11 @@ class SearchScreen(Screen):
             count.update(f" {found} · Enter opens the account on its tab")
         else:
             count.update(" Nothing found.")
+
+    def selected_account_id(self) -> str | None:
+        table = self.query_one("#search-results", RowTable)
+        hit = table.highlighted if self.focused is table else None
+        return hit.account_id if hit is not None else None
 
     @on(RowTable.Selected, "#search-results")
     async def selected(self, event: RowTable.Selected) -> None:
