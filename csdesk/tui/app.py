@@ -120,6 +120,7 @@ class CsdeskApp(App):
         Binding("n", "on_account('note')", "Note"),
         Binding("e", "on_account('export_qbr')", "QBR"),
         Binding("r", "rescore", "Rescore"),
+        Binding("u", "undo", "Undo", show=False),  # the last change made here (tui.editing)
         Binding("ctrl+f", "search", "Search", priority=True),  # anywhere, forms too
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -273,6 +274,11 @@ class CsdeskApp(App):
         if isinstance(screen, AccountScreen) and screen.account_id == account_id:
             return
         self.push_screen(AccountScreen(account_id))
+
+    def action_undo(self) -> None:
+        from csdesk.tui.editing import undo_last
+
+        undo_last(self)
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

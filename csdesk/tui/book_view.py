@@ -314,7 +314,8 @@ class Workbench:
                 status=row["status"], sentiment=row["sentiment"],
                 departed_on=dt.date.fromisoformat(row["departed_on"][:10])
                 if row["departed_on"] else None,
-                success_definition=row["success_definition"])
+                success_definition=row["success_definition"],
+                reports_to=row.get("reports_to"), influence=row.get("influence"))
             lines.append(ContactLine(rowid, contact, _last_contact(contact, touchpoints)))
         since = self.as_of - dt.timedelta(days=90)
         trend = [s for s in data.history if s.date >= since]

@@ -23,6 +23,7 @@ from csdesk.core.models import (
     Contact,
     ContactStatus,
     Flag,
+    Influence,
     Outcome,
     Role,
     Sentiment,
@@ -211,11 +212,19 @@ class ContactForm(Form):
                 yield Label("Success means")
                 yield CompactInput(c.success_definition or "" if c else "",
                             placeholder="their definition of success", id="success")
+                yield Label("Influence")
+                yield CompactSelect(_options(Influence), value=str(c.influence)
+                                    if c and c.influence else Select.NULL, id="influence")
+                yield Label("Reports to")
+                yield CompactInput(c.reports_to or "" if c else "",
+                                   placeholder="their manager's e-mail (the map's lines)",
+                                   id="reports-to")
             yield Label("", id="form-problem")
             yield Static("Enter or ctrl+s saves · Tab moves · Escape cancels",
                          classes="form-help")
 
     def on_mount(self) -> None:
+        self.query_one(".form-grid", Grid).styles.grid_gutter_horizontal = 0  # 9 fields, 24 rows
         self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
@@ -225,6 +234,7 @@ class ContactForm(Form):
     def action_save(self) -> None:
         value = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
         sentiment = self.query_one("#sentiment", Select).value
+        influence = self.query_one("#influence", Select).value
         status = self.query_one("#status", Select).value
         departed_on = None
         if status == "departed":
@@ -238,7 +248,8 @@ class ContactForm(Form):
                 role=self.query_one("#role", Select).value, status=status,
                 departed_on=departed_on,
                 sentiment=None if sentiment is Select.NULL else sentiment,
-                success_definition=value("#success"))
+                success_definition=value("#success"), reports_to=value("#reports-to"),
+                influence=None if influence is Select.NULL else influence)
         except ValidationError as exc:
             self.problem(_problems(exc).replace("name: String should have at least 1 character",
                                                 "a name is needed"))

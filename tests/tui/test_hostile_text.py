@@ -35,7 +35,7 @@ async def test_hostile_names_and_a_huge_note_render_literally(tmp_path, monkeypa
         app.open_account("h1")
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen)
-        for _ in range(4):  # Overview -> ... -> Timeline
+        for _ in range(5):  # Overview -> ... -> Save plan -> Timeline
             await pilot.press("right_square_bracket")
             await settle(pilot)
         shown = html.unescape(app.export_screenshot())

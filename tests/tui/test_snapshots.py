@@ -90,7 +90,7 @@ def test_account_success_plan(snap_compare, app):
 
 
 def test_account_timeline(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(4))
+    assert _snap(snap_compare, app, then=_open_showcase(5))  # after the Save plan tab
 
 
 def test_touchpoint_form(snap_compare, app):

@@ -20,6 +20,7 @@ from csdesk.tui.flows import AccountFlows
 from csdesk.tui.widgets.account.header import header_text
 from csdesk.tui.widgets.account.onboarding import OnboardingTab
 from csdesk.tui.widgets.account.overview import OverviewTab
+from csdesk.tui.widgets.account.save_plan import SavePlanTab
 from csdesk.tui.widgets.account.stakeholders import StakeholdersTab
 from csdesk.tui.widgets.account.success_plan import SuccessPlanTab
 from csdesk.tui.widgets.account.tab import AccountTab
@@ -28,17 +29,17 @@ from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.row_table import RowTable
 
 TAB_TYPES: tuple[type[AccountTab], ...] = (OverviewTab, StakeholdersTab, OnboardingTab,
-                                           SuccessPlanTab, TimelineTab)
+                                           SuccessPlanTab, SavePlanTab, TimelineTab)
 TABS = tuple(tab.TAB_ID for tab in TAB_TYPES)
 
 
 def tab_bindings(tab_types: tuple[type[AccountTab], ...]) -> list[Binding]:
     """The tabs' keys as the screen's bindings (a key two tabs share, bound once), each
-    running `tab_key(<the tab's action>)`."""
+    running `tab_key(<the key>)`: the tab shown runs its own action for it."""
     bindings: dict[str, Binding] = {}
     for tab in tab_types:
         for key in tab.KEYS:
-            bindings.setdefault(key.key, Binding(key.key, f"tab_key({key.action!r})",
+            bindings.setdefault(key.key, Binding(key.key, f"tab_key({key.key!r})",
                                                  key.description, show=key.show))
     return list(bindings.values())
 
@@ -51,18 +52,20 @@ class AccountScreen(AccountFlows, Screen):
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Tab"),
         *tab_bindings(TAB_TYPES),
+        Binding("E", "edit_account", "Edit account"),
     ]
 
-    def __init__(self, account_id: str) -> None:
+    def __init__(self, account_id: str, tab: str = "overview") -> None:
         super().__init__()
         self.account_id = account_id
+        self.initial_tab = tab if tab in TABS else "overview"
         self.detail: AccountDetail | None = None
         self._read_at = float("-inf")  # when the read of the page shown began (`read`)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Account")
         yield Static("Loading…", id="account-header", classes="topline")
-        with TabbedContent(id="account-tabs", initial="overview"):
+        with TabbedContent(id="account-tabs", initial=self.initial_tab):
             for tab in TAB_TYPES:
                 yield tab(self.account_id)
         yield WorkStatus()
@@ -119,11 +122,21 @@ class AccountScreen(AccountFlows, Screen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "tab_key":  # a tab's key works on that tab only
-            return any(key.action == parameters[0] for key in self.shown_tab.KEYS)
+            return any(key.key == parameters[0] for key in self.shown_tab.KEYS)
         return True
 
-    def action_tab_key(self, action: str) -> None:
-        getattr(self.shown_tab, f"action_{action}")()
+    def action_tab_key(self, key: str) -> None:
+        tab = self.shown_tab
+        action = next((k.action for k in tab.KEYS if k.key == key), None)
+        if action is not None:
+            getattr(tab, f"action_{action}")()
+
+    def action_edit_account(self) -> None:
+        """E: the account's own fields, checked like an import row; re-assessed at once."""
+        from csdesk.tui.account_edit import edit_account
+
+        if self.detail is not None:
+            edit_account(self, self.detail.assessment.account)
 
     @on(TabbedContent.TabActivated, "#account-tabs")
     def tab_changed(self, event: TabbedContent.TabActivated) -> None:

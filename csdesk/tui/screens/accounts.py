@@ -56,7 +56,14 @@ class AccountsScreen(BookScreen):
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("a", "add_account", "Add account"),
     ]
+
+    def action_add_account(self) -> None:
+        """a: a new account, checked like an import row, assessed and opened once saved."""
+        from csdesk.tui.account_edit import edit_account
+
+        edit_account(self, None)
 
     def __init__(self) -> None:
         super().__init__()

@@ -63,6 +63,7 @@ class TodayScreen(BookScreen):
         Binding("i", "app.import_book", "Import"),
         # A renewal item: log its outcome here (csdesk.tui.flows.AccountFlows; issue 19).
         Binding("o", "renewal_outcome", "Outcome", show=False),
+        Binding("p", "open_plan", "Save plan"),  # the item's account on its Save plan tab
     ]
 
     def compose(self) -> ComposeResult:
@@ -120,6 +121,15 @@ class TodayScreen(BookScreen):
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
         self.post_message(OpenAccount(event.row.account_id))
+
+    def action_open_plan(self) -> None:
+        """p: the highlighted item's account opened on its Save plan tab (a critical alert's
+        what-is-left is the plan; a save_plan_action item is one of its actions)."""
+        from csdesk.tui.screens.account import AccountScreen
+
+        account_id = self.selected_account_id()
+        if account_id:
+            self.app.push_screen(AccountScreen(account_id, tab="save-plan"))
 
     def action_open(self) -> None:
         account_id = self.selected_account_id()

@@ -1,5 +1,7 @@
-"""The Stakeholders tab: the contacts by role (buyer, champion, sponsor first), the warnings
-about the map (no champion, a departed one, …), and the keys that add, edit and mark departed."""
+"""The Stakeholders tab: the stakeholder map as a map (docs/workflow.md), the reporting lines
+drawn as a tree, each person with role, influence, sentiment and last contact (the last
+completed touchpoint that names them); the warnings about the map; a adds a stakeholder,
+Enter edits one, d marks one departed and x deletes one (each asked once)."""
 
 from __future__ import annotations
 
@@ -7,94 +9,163 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import Static, Tree
 
 from csdesk.core.models import ContactStatus, Role
+from csdesk.core.stakeholders import Stakeholder, map_warnings, stakeholder_tree
 from csdesk.tui.book_view import AccountDetail, ContactLine, stakeholder_warnings
+from csdesk.tui.editing import change, confirm
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain, printable
-from csdesk.tui.widgets.row_table import Column, RowTable
 
 ROLE_ORDER = [Role.economic_buyer, Role.champion, Role.executive_sponsor, Role.executive,
               Role.user, Role.skeptic, Role.other]
+INFLUENCE_STYLE = {"high": "bold magenta", "medium": "magenta", "low": "dim"}
+SENTIMENT_STYLE = {"positive": "green", "negative": "red", "neutral": ""}
 
 
-def contact_cells(line: ContactLine) -> list[Text]:
-    c = line.contact
-    departed = c.status == ContactStatus.departed
-    status = Text("departed", style="bold red") if departed else Text("active")
-    if departed and c.departed_on:
-        status = Text(f"left {c.departed_on:%m-%d}", style="bold red")
-    sentiment = {"positive": Text("positive", style="green"),
-                 "negative": Text("negative", style="red")}.get(
-        str(c.sentiment) if c.sentiment else "", Text(str(c.sentiment or "—")))
-    return [Text(str(c.role).replace("_", " ")), plain(c.name, style="bold"),
-            plain(c.title or ""), status, sentiment,
-            Text(line.last_contact.isoformat() if line.last_contact else "—"),
-            plain(c.success_definition or "")]
+def person_label(node: Stakeholder) -> Text:
+    """"Ana Ruiz · VP Ops · champion · high influence · positive · met 2026-11-20"."""
+    c = node.contact
+    t = plain(c.name, style="bold")
+    if c.title:
+        t.append(" · ")
+        t.append_text(plain(c.title, style="dim"))
+    t.append(" · ")
+    t.append(str(c.role).replace("_", " "), style="cyan")
+    if c.influence:
+        t.append(" · ")
+        t.append(f"{c.influence} influence", style=INFLUENCE_STYLE.get(str(c.influence), ""))
+    if c.sentiment:
+        t.append(" · ")
+        t.append(str(c.sentiment), style=SENTIMENT_STYLE.get(str(c.sentiment), ""))
+    t.append(" · ")
+    if c.status == ContactStatus.departed:
+        t.append(f"departed{f' {c.departed_on}' if c.departed_on else ''}", style="bold red")
+    elif node.last_contact:
+        t.append(f"met {node.last_contact}")
+    else:
+        t.append("never met", style="yellow")
+    return t
 
 
 class StakeholdersTab(AccountTab):
     TITLE = "Stakeholders"
     TAB_ID = "stakeholders"
     KEYS = [
-        Binding("a", "add_contact", "Add"),
-        Binding("enter", "edit_contact", "Edit", show=False),
+        Binding("a", "add", "Add"),
+        Binding("enter", "edit", "Edit", show=False),
         Binding("d", "depart", "Departed"),
+        Binding("x", "delete", "Delete"),
     ]
+
+    DEFAULT_CSS = """
+    StakeholdersTab #stake-tree { height: 1fr; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stake-warnings")
-        yield RowTable(
-            [Column("Role", 18), Column("Name", 0, min_width=18), Column("Title", 20),
-             Column("Status", 9), Column("Sentiment", 9), Column("Last contact", 12),
-             Column("Definition of success", 0, min_width=20)],
-            contact_cells, key=lambda c: c.rowid, id="contacts",
-            empty_text="No stakeholders mapped. Press a to add one.")
+        tree: Tree[ContactLine] = Tree("Reporting lines", id="stake-tree")
+        tree.auto_expand = False
+        tree.show_root = False
+        yield tree
 
     def render_detail(self, detail: AccountDetail) -> None:
-        warnings = stakeholder_warnings([c.contact for c in detail.contacts])
+        contacts = [line.contact for line in detail.contacts]
+        as_of = detail.assessment.as_of
+        warnings = stakeholder_warnings(contacts) + map_warnings(
+            contacts, detail.data.touchpoints, as_of, self.app.workbench.rules)
         warn = Text()
         for w in warnings:
             warn.append(" ⚠ ", style="bold yellow")
             warn.append_text(plain(w, style="bold yellow"))
             warn.append("\n")
-        warn.append(" a adds a stakeholder · Enter edits · d marks departed", style="dim")
+        warn.append(" a adds a stakeholder · Enter edits · d marks departed · x deletes · "
+                    "u undoes", style="dim")
         self.query_one("#stake-warnings", Static).update(warn)
+        tree = self.query_one("#stake-tree", Tree)
+        chosen = tree.cursor_node.data.rowid if tree.cursor_node and tree.cursor_node.data \
+            else None
+        tree.clear()
         order = {role: i for i, role in enumerate(ROLE_ORDER)}
-        contacts = sorted(detail.contacts, key=lambda c: (order.get(Role(c.contact.role), 99),
-                                                          c.contact.status != "active",
-                                                          c.contact.name.casefold()))
-        self.query_one("#contacts", RowTable).set_rows(contacts)
+
+        def key(node: Stakeholder):
+            c = node.contact
+            return (c.status != ContactStatus.active, order.get(Role(c.role), 99),
+                    c.name.casefold())
+
+        cursor = None
+
+        def add(parent, node: Stakeholder) -> None:
+            nonlocal cursor
+            line = detail.contacts[node.index]
+            if node.reports:
+                branch = parent.add(person_label(node), data=line, expand=True)
+                for child in sorted(node.reports, key=key):
+                    add(branch, child)
+            else:
+                branch = parent.add_leaf(person_label(node), data=line)
+            if line.rowid == chosen:
+                cursor = branch
+
+        for root in sorted(stakeholder_tree(contacts, detail.data.touchpoints, as_of), key=key):
+            add(tree.root, root)
+        if not contacts:
+            tree.root.add_leaf(Text("No stakeholders mapped. Press a to add one.", style="dim"))
+        if cursor is not None:
+            tree.move_cursor(cursor)
+        elif tree.cursor_line < 0 and contacts:
+            tree.cursor_line = 0
+
+    def on_show(self) -> None:
+        """Shown: the map takes the keys (↑↓ move, Enter edits)."""
+        self.query_one("#stake-tree", Tree).focus()
 
     @property
     def highlighted(self) -> ContactLine | None:
-        return self.query_one("#contacts", RowTable).highlighted
+        node = self.query_one("#stake-tree", Tree).cursor_node
+        return node.data if node is not None and isinstance(node.data, ContactLine) else None
 
     def edit_contact(self, line: ContactLine | None) -> None:
         """The contact form, on `line` or on a new contact; saved when the form is."""
         from csdesk.tui.forms import ContactEdit, ContactForm
 
         def saved(edit: ContactEdit | None) -> None:
-            if edit is not None:
-                self.save(lambda: self.app.workbench.save_contact(edit.contact, edit.rowid),
-                          f"Saved {printable(edit.contact.name, single_line=True)}.")
+            if edit is None:
+                return
 
-        self.app.push_screen(ContactForm(self.account_id, self.account_name,
-                                         line.contact if line else None,
-                                         line.rowid if line else None), saved)
+            def write(desk):
+                from csdesk.store import editing, writes
 
-    def action_add_contact(self) -> None:
+                if edit.rowid is None:
+                    rowid = writes.save_contact(desk.db, edit.contact)
+                    return editing.Change("Added a stakeholder",
+                                          [("contacts", "id", rowid, None)])
+                made = editing.update_record(desk.db, "stakeholder", edit.rowid, {})
+                writes.save_contact(desk.db, edit.contact, rowid=edit.rowid)
+                return made
+
+            change(self, self.account_id, write,
+                   f"Saved {printable(edit.contact.name, single_line=True)}.")
+
+        from csdesk.tui.flows import keep_open
+
+        form = ContactForm(self.account_id, self.account_name,
+                           line.contact if line else None, line.rowid if line else None)
+        self.app.push_screen(keep_open(form, saved), saved)
+
+    def action_add(self) -> None:
         self.edit_contact(None)
 
-    def action_edit_contact(self) -> None:
+    def action_edit(self) -> None:
         line = self.highlighted
         if line is not None:
             self.edit_contact(line)
 
-    @on(RowTable.Selected, "#contacts")
-    def contact_chosen(self, event: RowTable.Selected) -> None:
-        self.edit_contact(event.row)
+    @on(Tree.NodeSelected, "#stake-tree")
+    def contact_chosen(self, event: Tree.NodeSelected) -> None:
+        if isinstance(event.node.data, ContactLine):
+            self.edit_contact(event.node.data)
 
     def action_depart(self) -> None:
         line = self.highlighted
@@ -103,6 +174,35 @@ class StakeholdersTab(AccountTab):
         if line.contact.status == ContactStatus.departed:
             self.notify("Already marked departed.")
             return
-        self.save(lambda: self.app.workbench.mark_departed(line.rowid),
-                  f"Marked {printable(line.contact.name, single_line=True)} departed "
-                  f"on {self.app.as_of}.")
+        name = printable(line.contact.name, single_line=True)
+        extra = (" A champion's departure is a critical alert and starts a save plan."
+                 if line.contact.role == Role.champion else "")
+
+        def depart() -> None:
+            def write(desk):
+                from csdesk.store import editing
+
+                return editing.update_record(desk.db, "stakeholder", line.rowid, {
+                    "status": "departed", "departed_on": self.app.as_of.isoformat()})
+
+            change(self, self.account_id, write,
+                   f"Marked {name} departed on {self.app.as_of} (u undoes).")
+
+        confirm(self, f"Mark {name} departed on {self.app.as_of}?{extra}", depart)
+
+    def action_delete(self) -> None:
+        line = self.highlighted
+        if line is None:
+            return
+        name = printable(line.contact.name, single_line=True)
+
+        def delete() -> None:
+            def write(desk):
+                from csdesk.store import editing
+
+                return editing.delete_record(desk.db, "stakeholder", line.rowid)
+
+            change(self, self.account_id, write, f"Deleted {name} (u undoes).")
+
+        confirm(self, f"Delete {name} from the map? (Departed people are better marked "
+                      "departed: d)", delete)

@@ -1,0 +1,259 @@
+"""The plans and corrections in the workbench, driven from the keyboard (pilot), checked in
+SQLite: the Save plan tab one key from Today, goals, accounts added and edited, the Timeline's
+records opened, edited and deleted, `u` undoing the last change; and a snapshot per new tab."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from csdesk.tui.forms import ConfirmForm
+from csdesk.tui.forms_plans import AccountForm, ActionForm, GoalForm, PlanForm, RecordView
+from csdesk.tui.screens.account import AccountScreen
+from csdesk.tui.widgets.row_table import RowTable
+
+from .conftest import AS_OF, SIZE, settle
+
+
+def _one(app, sql, params=()):
+    return app.workbench.desk.db.execute(sql, params).fetchone()
+
+
+def _critical_item(app):
+    """A Today item of a critical alert whose save plan is still a draft."""
+    for i, item in enumerate(app.book.brief):
+        if item.level == "critical" and item.kind == "alert":
+            plan = _one(app, "SELECT id, root_cause FROM save_plans WHERE account_id = ? "
+                             "ORDER BY trigger_date DESC, id DESC", [item.account_id])
+            if plan and not plan[1]:
+                return i, item, plan[0]
+    raise AssertionError("the demo book has no critical alert with a draft plan")
+
+
+def _problem(screen, name: str) -> str:
+    return str(screen.query_one(f"#p-{name}").render())
+
+
+async def _type(pilot, field: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#f-{field}", Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)
+
+
+async def test_the_save_plan_is_one_key_from_its_critical_alert_and_written_there(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        index, item, plan_id = _critical_item(app)
+        pilot.app.screen.query_one("#queue", RowTable).cursor = index
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AccountScreen) and screen.active_tab == "save-plan"
+        assert "draft" in str(screen.query_one("#plan-fields").render())
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanForm)
+        await _type(pilot, "root_cause", "Budget moved | [b]ops[/b]")
+        await _type(pilot, "checkpoint_date", "31/31/2027")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanForm), "a bad date is refused"
+        assert "not a date" in _problem(app.screen, "checkpoint_date")
+        assert app.screen.query_one("#f-root_cause", Input).value == "Budget moved | [b]ops[/b]"
+        await _type(pilot, "checkpoint_date", "2027-02-01")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT root_cause, checkpoint_date FROM save_plans WHERE id = ?",
+                    [plan_id]) == ("Budget moved | [b]ops[/b]", "2027-02-01")
+
+        # a remediation action: refused without text, kept as typed, then added
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionForm)
+        await _type(pilot, "owner", "Dana")
+        await _type(pilot, "due", "soon")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _problem(app.screen, "text") and "not a date" in _problem(app.screen, "due")
+        assert app.screen.query_one("#f-owner", Input).value == "Dana"
+        await _type(pilot, "text", "Call the COO")
+        await _type(pilot, "due", "2026-11-30")
+        await pilot.press("enter")
+        await settle(pilot)
+        action_id, done = _one(app, "SELECT id, done_on FROM save_plan_actions WHERE "
+                                    "plan_id = ? AND text = 'Call the COO'", [plan_id])
+        assert done is None
+        table = screen.query_one("#plan-actions", RowTable)
+        table.cursor = next(i for i, a in enumerate(table.rows) if a.id == action_id)
+        await pilot.press("space")  # done today
+        await settle(pilot)
+        assert _one(app, "SELECT done_on FROM save_plan_actions WHERE id = ?",
+                    [action_id]) == (AS_OF.isoformat(),)
+        table = screen.query_one("#plan-actions", RowTable)
+        table.cursor = next(i for i, a in enumerate(table.rows) if a.id == action_id)
+        await pilot.press("x")  # asks once
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM save_plan_actions WHERE id = ?",
+                    [action_id]) == (0,)
+        await pilot.press("u")  # undone: back with its done date
+        await settle(pilot)
+        assert _one(app, "SELECT done_on FROM save_plan_actions WHERE id = ?",
+                    [action_id]) == (AS_OF.isoformat(),)
+
+
+async def test_goals_added_with_roi_when_achieved_and_removed(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = next(iter(app.book.assessments))
+        app.push_screen(AccountScreen(account_id, tab="plan"))
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalForm)
+        await _type(pilot, "text", "Cut handling time 30%")
+        await _type(pilot, "target", "2027-03-01")
+        app.screen.query_one("#f-status").value = "achieved"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "ROI" in _problem(app.screen, "roi")
+        assert app.screen.query_one("#f-text", Input).value == "Cut handling time 30%"
+        await _type(pilot, "roi", "$40k a year")
+        await pilot.press("enter")
+        await settle(pilot)
+        row = _one(app, "SELECT id, status, roi_note, target_date FROM goals WHERE "
+                        "account_id = ? AND goal = ?", [account_id, "Cut handling time 30%"])
+        assert row[1:] == ("achieved", "$40k a year", "2027-03-01")
+        table = app.screen.query_one("#goals", RowTable)
+        table.cursor = next(i for i, g in enumerate(table.rows) if g.goal.startswith("Cut"))
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM goals WHERE id = ?", [row[0]]) == (0,)
+
+
+async def test_an_account_added_from_accounts_and_edited_with_E(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountForm)
+        for field, text in (("account_id", "NEW-1"), ("name", "Newco"), ("arr", "EUR 40"),
+                            ("contract_start", "2026-11-20"), ("renewal_date", "2027-11-20")):
+            await _type(pilot, field, text)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "USD" in _problem(app.screen, "arr"), "refused as the import refuses it"
+        await _type(pilot, "arr", "$40,000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT name, arr FROM accounts WHERE account_id = 'NEW-1'") == (
+            "Newco", 40000.0)
+        assert _one(app, "SELECT count(*) FROM milestones WHERE account_id = 'NEW-1'") == (4,)
+        screen = app.screen
+        assert isinstance(screen, AccountScreen) and screen.account_id == "NEW-1"
+        await pilot.press("E")
+        await pilot.pause()
+        await _type(pilot, "name", "Newco Holdings")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT name FROM accounts WHERE account_id = 'NEW-1'") == (
+            "Newco Holdings",)
+        assert "Newco Holdings" in str(screen.query_one("#account-header").render())
+
+
+async def test_a_timeline_record_opened_whole_edited_deleted_and_undone(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id = next(a for a, in app.workbench.desk.db.execute(
+            "SELECT account_id FROM notes GROUP BY account_id"))
+        app.push_screen(AccountScreen(account_id, tab="timeline"))
+        await settle(pilot)
+        table = app.screen.query_one("#timeline-table", RowTable)
+        table.focus()
+        table.cursor = next(i for i, e in enumerate(table.rows) if e.kind == "note")
+        note = table.rows[table.cursor]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordView)
+        assert note.text in str(app.screen.query_one("#record-text Static").render())
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#note-text")
+        area.text = "Corrected: the call moved to Friday.\nSecond line."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM notes WHERE account_id = ? AND text = ?",
+                    [account_id, "Corrected: the call moved to Friday.\nSecond line."]) == (1,)
+        await pilot.press("u")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM notes WHERE account_id = ? AND text = ?",
+                    [account_id, note.text]) == (1,)
+        # a touchpoint deleted from the list, asked once
+        table = app.screen.query_one("#timeline-table", RowTable)
+        table.focus()
+        table.cursor = next(i for i, e in enumerate(table.rows) if e.kind not in ("note",
+                                                                                 "outcome"))
+        before = _one(app, "SELECT count(*) FROM touchpoints WHERE account_id = ?",
+                      [account_id])[0]
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM touchpoints WHERE account_id = ?",
+                    [account_id])[0] == before
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM touchpoints WHERE account_id = ?",
+                    [account_id])[0] == before - 1
+
+
+# --- snapshots: one per new tab, and the account form --------------------------------------
+
+
+def _snap(snap_compare, app, open_tab: str | None, *keys):
+    async def run_before(pilot):
+        await settle(pilot)
+        if open_tab is not None:
+            index, item, _ = _critical_item(pilot.app)
+            pilot.app.push_screen(AccountScreen(item.account_id, tab=open_tab))
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+
+    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_save_plan_tab(snap_compare, app):
+    assert _snap(snap_compare, app, "save-plan")
+
+
+def test_snapshot_success_plan_tab(snap_compare, app):
+    assert _snap(snap_compare, app, "plan")
+
+
+def test_snapshot_stakeholder_map(snap_compare, app):
+    assert _snap(snap_compare, app, "stakeholders")
+
+
+def test_snapshot_plan_form(snap_compare, app):
+    assert _snap(snap_compare, app, "save-plan", "w")
+
+
+def test_snapshot_account_form_at_80x24(snap_compare, app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
