@@ -125,3 +125,35 @@ async def test_o_logs_the_outcome_from_todays_renewal_item(app):
         assert isinstance(app.screen, RenewalForm)
         assert app.screen.account_id == queue.rows[index].account_id
         assert app.screen.query_one("#outcome").is_blank()
+
+
+async def test_the_account_shows_its_renewal_history_and_takes_o_and_c(app):
+    from textual.widgets import TabbedContent
+
+    from csdesk.tui.forms import RenewalForm
+    from csdesk.tui.forms_forecast import ForecastCallForm
+    from csdesk.tui.messages import OpenAccount
+
+    db = app.workbench.desk.db
+    account_id, outcome = db.execute(
+        "SELECT r.account_id, r.outcome FROM renewals r JOIN accounts a USING (account_id) "
+        "WHERE a.status = 'active' ORDER BY r.date DESC LIMIT 1").fetchone()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(OpenAccount(account_id))
+        await settle(pilot)
+        app.screen.query_one("#account-tabs", TabbedContent).active = "renewals"
+        await settle(pilot)
+        history = app.screen.query_one("#renewal-history").rows
+        assert history and str(history[0][0].outcome) == outcome
+        assert history[0][1] is not None  # the demo's CSM called it: the call it settled
+        now = str(app.screen.query_one("#renewal-now").render())
+        assert "Your call" in now and "csdesk suggests" in now
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ForecastCallForm)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("o")  # the screen's key: from any tab
+        await settle(pilot)
+        assert isinstance(app.screen, RenewalForm) and app.screen.account_id == account_id

@@ -20,6 +20,7 @@ from csdesk.tui.flows import AccountFlows
 from csdesk.tui.widgets.account.header import header_text
 from csdesk.tui.widgets.account.onboarding import OnboardingTab
 from csdesk.tui.widgets.account.overview import OverviewTab
+from csdesk.tui.widgets.account.renewals import RenewalsTab
 from csdesk.tui.widgets.account.save_plan import SavePlanTab
 from csdesk.tui.widgets.account.stakeholders import StakeholdersTab
 from csdesk.tui.widgets.account.success_plan import SuccessPlanTab
@@ -29,7 +30,8 @@ from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.row_table import RowTable
 
 TAB_TYPES: tuple[type[AccountTab], ...] = (OverviewTab, StakeholdersTab, OnboardingTab,
-                                           SuccessPlanTab, SavePlanTab, TimelineTab)
+                                           SuccessPlanTab, SavePlanTab, TimelineTab,
+                                           RenewalsTab)
 TABS = tuple(tab.TAB_ID for tab in TAB_TYPES)
 
 
@@ -52,6 +54,7 @@ class AccountScreen(AccountFlows, Screen):
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Tab"),
         *tab_bindings(TAB_TYPES),
+        Binding("o", "renewal_outcome", "Outcome"),  # csdesk.tui.flows.AccountFlows
         Binding("E", "edit_account", "Edit account"),
     ]
 
