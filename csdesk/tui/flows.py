@@ -21,7 +21,7 @@ from csdesk.tui.widgets.look import printable
 
 if TYPE_CHECKING:
     from csdesk.core.models import Touchpoint
-    from csdesk.tui.forms import RenewalEntry
+    from csdesk.tui.forms import RenewalEntry, TouchpointEntry
 
 
 def _forms():
@@ -35,13 +35,20 @@ def save_account(node: DOMNode, account_id: str, write: Callable[[], object],
     """Run `write` (one transaction) in a worker, then re-read the book's view of the account
     and its page; the App shows both and tells the CSM `note` (book text: never markup)."""
     app = node.app
+    # The form this save came from, kept open until the write is done (`keep_open`).
+    form = app.screen if getattr(app.screen, "saving", None) is not None else None
 
     def save() -> None:
         try:
             write()
         except Exception as exc:
-            app.post_message(WorkFailed("Not saved", exc))
+            if form is not None and form.is_attached:  # it says why, with the text kept
+                app.call_from_thread(form.save_failed, exc)
+            else:
+                app.post_message(WorkFailed("Not saved", exc))
             return
+        if form is not None and form.is_attached:
+            app.call_from_thread(form.dismiss, None)
         started = time.monotonic()  # the page is read after the write
         try:
             book, detail = app.workbench.refreshed(app.book, account_id)
@@ -51,6 +58,13 @@ def save_account(node: DOMNode, account_id: str, write: Callable[[], object],
         app.post_message(AccountSaved(book, detail, note, started))
 
     app.run_worker(save, thread=True, group="save", exit_on_error=False)
+
+
+def keep_open(form, saved: Callable[[object], None]):
+    """`form`, which on ctrl+s calls `saved` (which calls `save_account`) and stays open until
+    the write is done: a failed write leaves it open with what was typed (issue 24)."""
+    form.saving = saved
+    return form
 
 
 def export_qbr(node: DOMNode, account_id: str) -> None:
@@ -96,14 +110,26 @@ class AccountFlows:
             return
         account_id, name, _ = current
 
-        def saved(touchpoint: Touchpoint | None) -> None:
-            if touchpoint is not None:
-                save_account(self, account_id,
-                             lambda: self.app.workbench.log_touchpoint(touchpoint),
-                             f"Logged {touchpoint.status} {touchpoint.kind.replace('_', '-')} "
-                             f"with {printable(name, single_line=True)} on {touchpoint.date}.")
+        self.open_touchpoint_form(account_id, name)
 
-        self.app.push_screen(_forms().TouchpointForm(account_id, name, self.app.as_of), saved)
+    def open_touchpoint_form(self, account_id: str, name: str,
+                             prefill: Touchpoint | None = None) -> None:
+        """The touchpoint form (pre-filled with the response a Today item asks for); its
+        next step becomes a task in the same transaction."""
+
+        def saved(entry: TouchpointEntry | None) -> None:
+            if entry is not None:
+                t = entry.touchpoint
+                step = f"; next step set for {entry.next_due or 'no date'}" if (
+                    entry.next_step) else ""
+                save_account(self, account_id,
+                             lambda: self.app.workbench.log_touchpoint(
+                                 t, next_step=entry.next_step, next_due=entry.next_due),
+                             f"Logged {t.status} {t.kind.replace('_', '-')} "
+                             f"with {printable(name, single_line=True)} on {t.date}{step}.")
+
+        self.app.push_screen(keep_open(_forms().TouchpointForm(account_id, name, self.app.as_of,
+                                                               prefill), saved), saved)
 
     def action_note(self) -> None:
         current = self.current_account()
@@ -117,7 +143,7 @@ class AccountFlows:
                              lambda: self.app.workbench.add_note(account_id, text),
                              f"Noted on {printable(name, single_line=True)}.")
 
-        self.app.push_screen(_forms().NoteForm(account_id, name), saved)
+        self.app.push_screen(keep_open(_forms().NoteForm(account_id, name), saved), saved)
 
     def action_export_qbr(self) -> None:
         current = self.current_account()
@@ -144,5 +170,5 @@ class AccountFlows:
                     entry.preventable, entry.competitor),
                     f"Logged {entry.outcome} for {printable(name, single_line=True)}.")
 
-        self.app.push_screen(_forms().RenewalForm(account_id, name, assessment.account.arr,
-                                                  self.app.as_of), saved)
+        form = _forms().RenewalForm(account_id, name, assessment.account.arr, self.app.as_of)
+        self.app.push_screen(keep_open(form, saved), saved)

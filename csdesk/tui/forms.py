@@ -67,11 +67,31 @@ class Form(ModalScreen):
         Binding("ctrl+s", "save", "Save"),
     ]
 
+    # Set by the flow that opened the form (`flows.keep_open`): the form stays open until its
+    # write is done, and a write that fails (the book locked, a constraint) is said on the
+    # form's problem line with everything typed still there (issue 24).
+    saving = None
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def submit(self, entry) -> None:
+        """The form's answer: saved while the form stays open (`saving`), else returned."""
+        if self.saving is None:
+            self.dismiss(entry)
+            return
+        self.problem("Saving…")
+        self.saving(entry)
+
+    def save_failed(self, exc: BaseException) -> None:
+        reason = str(exc) or type(exc).__name__
+        if "locked" in reason or "busy" in reason:
+            reason = "the book is locked by another program"
+        self.problem(f"Not saved: {printable(reason, single_line=True)[:200]}. What you typed "
+                     "is still here: ctrl+s tries again, Escape discards it.")
 
     def problem(self, message: str) -> None:
         self.query_one("#form-problem", Label).update(Text(message, style="bold red"))
@@ -81,31 +101,83 @@ def _problems(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
-class TouchpointForm(Form):
-    """Kind, status, date (today), summary, flags; Enter in a text box saves."""
+class EnterSavesSelect(CompactSelect):
+    """A Select on which Enter saves the form (down or space opens the list)."""
 
-    def __init__(self, account_id: str, account_name: str, today: dt.date) -> None:
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False),
+                Binding("down,space,up", "show_overlay", "Show menu", show=False)]
+
+
+class FlagList(SelectionList[str]):
+    """The flags, each marked [x] or [ ] in words, not colour only; space ticks, Enter saves
+    the form (it used to untick the flag and save nothing)."""
+
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]
+
+    def __init__(self, ticked: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*((self.prompt(v, v in ticked), v, v in ticked)
+                           for _, v in _options(Flag)), **kwargs)
+
+    @staticmethod
+    def prompt(flag: str, ticked: bool) -> str:
+        return f"[{'x' if ticked else ' '}] {flag.replace('_', ' ')}"
+
+    @on(SelectionList.SelectionToggled)
+    def _marked(self, event: SelectionList.SelectionToggled) -> None:
+        value = event.selection.value
+        self.replace_option_prompt_at_index(event.selection_index,
+                                            self.prompt(value, value in self.selected))
+
+
+@dataclass(frozen=True)
+class TouchpointEntry:
+    """What the touchpoint form gives: the touchpoint and the next step it sets (a task,
+    created in the same transaction: docs/workflow.md)."""
+
+    touchpoint: Touchpoint
+    next_step: str | None = None
+    next_due: dt.date | None = None
+
+
+class TouchpointForm(Form):
+    """Kind, status, date (today), summary, who was met, flags, and a next step; Enter saves
+    from every field. `prefill`: the response a Today item asks for (docs/workflow.md)."""
+
+    def __init__(self, account_id: str, account_name: str, today: dt.date,
+                 prefill: Touchpoint | None = None) -> None:
         super().__init__()
         self.account_id = account_id
         self.account_name = account_name
         self.today = today
+        self.prefill = prefill
 
     def compose(self) -> ComposeResult:
+        p = self.prefill
         with Vertical(classes="form", id="touchpoint-form"):
             yield Static(_title("Log a touchpoint", self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Kind")
-                yield CompactSelect(_options(TouchpointKind), value="check_in", allow_blank=False,
-                             id="kind")
+                yield EnterSavesSelect(_options(TouchpointKind),
+                                       value=str(p.kind) if p else "check_in",
+                                       allow_blank=False, id="kind")
                 yield Label("Status")
-                yield CompactSelect(_options(TouchpointStatus), value="completed", allow_blank=False,
-                             id="status")
+                yield EnterSavesSelect(_options(TouchpointStatus),
+                                       value=str(p.status) if p else "completed",
+                                       allow_blank=False, id="status")
                 yield Label("Date")
-                yield CompactInput(self.today.isoformat(), id="date")
+                yield CompactInput((p.date if p else self.today).isoformat(), id="date")
                 yield Label("Summary")
-                yield CompactInput(placeholder="what happened (optional)", id="summary")
+                yield CompactInput((p.summary or "") if p else "",
+                                   placeholder="what happened (optional)", id="summary")
+                yield Label("With")
+                yield CompactInput(", ".join(p.contacts) if p else "", id="with",
+                                   placeholder="who was met: e-mails or names, commas between")
+                yield Label("Next step")
+                yield CompactInput(placeholder="a follow-up task (optional)", id="next-step")
+                yield Label("Next due")
+                yield CompactInput(placeholder="YYYY-MM-DD (optional)", id="next-due")
             yield Label("Flags (space ticks)")
-            yield SelectionList[str](*_options(Flag), id="flags")
+            yield FlagList(tuple(p.flags) if p else (), id="flags")
             yield Label("", id="form-problem")
             yield Static("Enter saves · ctrl+s saves · Tab moves · Escape cancels",
                          classes="form-help")
@@ -120,20 +192,36 @@ class TouchpointForm(Form):
     def action_save(self) -> None:
         try:
             day = parse_iso_day(self.query_one("#date", Input).value.strip(), "date")
+            due_text = self.query_one("#next-due", Input).value.strip()
+            next_due = parse_iso_day(due_text, "next due") if due_text else None
         except ValueError as exc:
             self.problem(str(exc))
             return
+        status = self.query_one("#status", Select).value
+        if status == TouchpointStatus.completed and day > self.today:
+            self.problem(f"date {day} is after today ({self.today}): a completed touchpoint "
+                         "cannot be in the future; set status scheduled")
+            return
+        step = self.query_one("#next-step", Input).value.strip() or None
+        if next_due is not None and step is None:
+            self.problem("next due: give the next step's text too")
+            return
+        if next_due is not None and next_due < self.today:
+            self.problem(f"next due: {next_due} is in the past (today is {self.today})")
+            return
+        met = tuple(w.strip() for w in self.query_one("#with", Input).value.split(",")
+                    if w.strip())
         try:
             touchpoint = Touchpoint(
                 account_id=self.account_id, date=day,
-                kind=self.query_one("#kind", Select).value,
-                status=self.query_one("#status", Select).value,
+                kind=self.query_one("#kind", Select).value, status=status,
                 summary=self.query_one("#summary", Input).value.strip() or None,
-                flags=tuple(self.query_one("#flags", SelectionList).selected))
+                flags=tuple(self.query_one("#flags", SelectionList).selected),
+                contacts=met, responds_to=self.prefill.responds_to if self.prefill else None)
         except ValidationError as exc:
             self.problem(_problems(exc))
             return
-        self.dismiss(touchpoint)
+        self.submit(TouchpointEntry(touchpoint, step, next_due))
 
 
 class NoteForm(Form):
@@ -170,7 +258,7 @@ class NoteForm(Form):
         if not self.text.strip():
             self.problem("The note is empty.")
             return
-        self.dismiss(self.text)
+        self.submit(self.text)
 
 
 @dataclass(frozen=True)
@@ -187,6 +275,14 @@ class ContactForm(Form):
         self.account_name = account_name
         self.contact = contact
         self.rowid = rowid
+        self._shown: dict[str, tuple[str, str]] = {}
+
+    def shown(self, wid: str, stored: str | None) -> str:
+        """A field's book text as the input shows it: control characters visibly escaped,
+        never sent to the terminal (issue 24); kept to tell an untouched field on save."""
+        text = printable(stored or "", single_line=True)
+        self._shown[wid] = (text, stored or "")
+        return text
 
     def compose(self) -> ComposeResult:
         c = self.contact
@@ -195,11 +291,11 @@ class ContactForm(Form):
             yield Static(_title(verb, self.account_name), classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Name")
-                yield CompactInput(c.name if c else "", id="name")
+                yield CompactInput(self.shown("#name", c.name if c else ""), id="name")
                 yield Label("Title")
-                yield CompactInput(c.title or "" if c else "", id="title")
+                yield CompactInput(self.shown("#title", c.title if c else ""), id="title")
                 yield Label("Email")
-                yield CompactInput(c.email or "" if c else "", id="email")
+                yield CompactInput(self.shown("#email", c.email if c else ""), id="email")
                 yield Label("Role")
                 yield CompactSelect(_options(Role), value=str(c.role) if c else "champion",
                              allow_blank=False, id="role")
@@ -210,13 +306,13 @@ class ContactForm(Form):
                 yield CompactSelect(_options(Sentiment), value=str(c.sentiment) if c and c.sentiment
                              else Select.NULL, id="sentiment")
                 yield Label("Success means")
-                yield CompactInput(c.success_definition or "" if c else "",
-                            placeholder="their definition of success", id="success")
+                yield CompactInput(self.shown("#success", c.success_definition if c else ""),
+                                   placeholder="their definition of success", id="success")
                 yield Label("Influence")
                 yield CompactSelect(_options(Influence), value=str(c.influence)
                                     if c and c.influence else Select.NULL, id="influence")
                 yield Label("Reports to")
-                yield CompactInput(c.reports_to or "" if c else "",
+                yield CompactInput(self.shown("#reports-to", c.reports_to if c else ""),
                                    placeholder="their manager's e-mail (the map's lines)",
                                    id="reports-to")
             yield Label("", id="form-problem")
@@ -232,7 +328,13 @@ class ContactForm(Form):
         self.action_save()
 
     def action_save(self) -> None:
-        value = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
+        def value(wid: str) -> str | None:
+            typed = self.query_one(wid, Input).value
+            shown, stored = self._shown.get(wid, (None, None))
+            if typed == shown:  # untouched: the stored text, not its escaped view
+                return stored or None
+            return typed.strip() or None
+
         sentiment = self.query_one("#sentiment", Select).value
         influence = self.query_one("#influence", Select).value
         status = self.query_one("#status", Select).value
@@ -254,7 +356,7 @@ class ContactForm(Form):
             self.problem(_problems(exc).replace("name: String should have at least 1 character",
                                                 "a name is needed"))
             return
-        self.dismiss(ContactEdit(contact, self.rowid))
+        self.submit(ContactEdit(contact, self.rowid))
 
 
 @dataclass(frozen=True)
@@ -339,7 +441,7 @@ class RenewalForm(Form):
                 return
         preventable = self.query_one("#preventable", Select).value
         text = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
-        self.dismiss(RenewalEntry(
+        self.submit(RenewalEntry(
             outcome=outcome, day=day, new_arr=new_arr, reason=text("#reason"),
             preventable=None if preventable is Select.NULL else preventable == "yes",
             competitor=text("#competitor")))

@@ -130,19 +130,20 @@ async def test_log_a_touchpoint_from_today_in_two_keys(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         account_id = app.screen.selected_account_id()
+        kind = app.screen.highlighted_item().respond_with  # t logs what the item asks for
         before = _count(app, "SELECT count(*) FROM touchpoints WHERE account_id=? AND date=? "
-                             "AND kind='check_in' AND status='completed'",
-                        [account_id, AS_OF.isoformat()])
+                             "AND kind=? AND status='completed'",
+                        [account_id, AS_OF.isoformat(), kind])
         await pilot.press("t")
         assert isinstance(app.screen, TouchpointForm)
         await pilot.press("enter")
         await settle(pilot)
         after = _count(app, "SELECT count(*) FROM touchpoints WHERE account_id=? AND date=? "
-                            "AND kind='check_in' AND status='completed'",
-                       [account_id, AS_OF.isoformat()])
+                            "AND kind=? AND status='completed'",
+                       [account_id, AS_OF.isoformat(), kind])
         assert after == before + 1
         assert not isinstance(app.screen, TouchpointForm)
-        assert "Logged completed check-in" in _toasts(app)  # the toast renders
+        assert f"Logged completed {kind.replace('_', '-')}" in _toasts(app)  # the toast renders
 
 
 def _toasts(app) -> str:

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label, Static
 
-from csdesk.core.models import BriefItem
-from csdesk.tui.book_view import BANDS, BookView, money
+from csdesk.core.models import BriefItem, ItemKind
+from csdesk.tui.book_view import BANDS, BookView, due_words, money
+from csdesk.tui.flows import save_account
 from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
-from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE, due_text, level_text, plain
+from csdesk.tui.widgets.look import (
+    BAND_MARK,
+    BAND_STYLE,
+    due_text,
+    level_text,
+    plain,
+    printable,
+)
 from csdesk.tui.widgets.row_table import Column, RowTable
 
 KIND_WORDS = {
     "alert": "alert", "renewal": "renewal", "touchpoint_due": "touch due",
     "milestone_overdue": "milestone", "expansion": "expansion", "nps_detractor": "detractor",
+    "band_action": "band act", "task": "task", "save_plan_action": "plan act",
+    "ebr_due": "review", "scheduled": "scheduled",
 }
 
 EMPTY_BOOK = """\
@@ -47,11 +59,58 @@ def top_line_text(book: BookView) -> Text:
         text.append("   ")
         text.append(f"{BAND_MARK[band]} {share.count:,} {band.value}", style=BAND_STYLE[band])
         text.append(f" {money(share.arr)}")
-    text.append("\n ARR at risk renewing in 90 days: ")
-    text.append(money(top.at_risk_90_arr), style="bold red" if top.at_risk_90_arr else "bold")
-    text.append(f" ({top.at_risk_90_count:,} red or yellow account"
-                f"{'s' if top.at_risk_90_count != 1 else ''})")
+    risk = top.at_risk[0]  # the nearest of renewals.at_risk_days (docs/rules.md §9)
+    text.append(f"\n ARR at risk renewing in {risk.days} days: ")
+    text.append(money(risk.arr), style="bold red" if risk.arr else "bold")
+    text.append(f" ({risk.count:,} red or yellow account{'s' if risk.count != 1 else ''})")
     return text
+
+
+@dataclass(frozen=True)
+class AccountGroup:
+    """A row of the grouped queue (`g`): an account's most urgent item and how many it has."""
+
+    item: BriefItem
+    count: int
+
+    @property
+    def account_id(self) -> str:
+        return self.item.account_id
+
+
+def group_by_account(items: list[BriefItem]) -> list[AccountGroup]:
+    """One row per account, in the queue's order (an account's first item is its most
+    urgent), with its count of items."""
+    counts: dict[str, int] = {}
+    first: dict[str, BriefItem] = {}
+    for item in items:
+        counts[item.account_id] = counts.get(item.account_id, 0) + 1
+        first.setdefault(item.account_id, item)
+    return [AccountGroup(item, counts[aid]) for aid, item in first.items()]
+
+
+def item_detail(item: BriefItem, as_of, snooze=None) -> Text:
+    """The highlighted item in full (under the queue): account and title, the action and when
+    it is due, what clears it, its id; wrapped, never cut off."""
+    text = Text(" ")
+    text.append_text(plain(item.name, style="bold"))
+    text.append(": ")
+    text.append_text(plain(item.title))
+    text.append("\n → ")
+    text.append_text(plain(item.action))
+    if item.due:
+        text.append(f"  ({due_words(item.due, as_of)}, {item.due.isoformat()})", style="dim")
+    if item.clears_when:
+        text.append("\n Clears when: ", style="bold")
+        text.append_text(plain(item.clears_when))
+    if snooze is not None:
+        text.append(f"\n Snoozed until {snooze.until} ({str(snooze.reason).replace('_', ' ')})",
+                    style="bold")
+    text.append(f"\n id {item.id}", style="dim")
+    return text
+
+
+POLL_SECONDS = 2.0  # how often the workbench looks for writes by other programs
 
 
 class TodayScreen(BookScreen):
@@ -63,8 +122,16 @@ class TodayScreen(BookScreen):
         Binding("i", "app.import_book", "Import"),
         # A renewal item: log its outcome here (csdesk.tui.flows.AccountFlows; issue 19).
         Binding("o", "renewal_outcome", "Outcome", show=False),
+        Binding("f", "add_task", "Task"),
+        Binding("space", "task_done", "Done"),
+        Binding("z", "snooze", "Snooze"),
+        Binding("Z", "toggle_snoozed", "Snoozed"),
+        Binding("g", "toggle_grouped", "Group"),
         Binding("p", "open_plan", "Save plan"),  # the item's account on its Save plan tab
     ]
+
+    grouped = False  # g: one row per account
+    showing_snoozed = False  # Z: the snoozed items instead of the queue
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.screen_title)
@@ -84,10 +151,19 @@ class TodayScreen(BookScreen):
         yield WorkStatus()
         yield Footer(compact=True)
 
-    def _cells(self, item: BriefItem):
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._data_version: int | None = None
+        self.app.set_interval(POLL_SECONDS, self._look_for_changes)
+
+    def _cells(self, row: BriefItem | AccountGroup):
+        item = row.item if isinstance(row, AccountGroup) else row
+        kind = Text(KIND_WORDS.get(item.kind, item.kind))
+        what = plain(item.title)
+        if isinstance(row, AccountGroup) and row.count > 1:
+            what = Text(f"(+{row.count - 1} more) ", style="bold").append_text(what)
         return [due_text(item.due, self.app.as_of, item.overdue), level_text(item.level),
-                plain(item.name, style="bold"), Text(KIND_WORDS.get(item.kind, item.kind)),
-                plain(item.title), plain(item.action)]
+                plain(item.name, style="bold"), kind, what, plain(item.action)]
 
     def show_book(self, book: BookView) -> None:
         self.query_one("#empty-book").display = book.empty
@@ -97,30 +173,43 @@ class TodayScreen(BookScreen):
         if book.empty:
             return
         self.query_one("#topline", Static).update(top_line_text(book))
+        items = book.snoozed if self.showing_snoozed else book.brief
         overdue = sum(1 for item in book.brief if item.overdue)
-        self.query_one("#queue-title", Label).update(
-            f"Attention queue · {len(book.brief):,} items, {overdue:,} overdue · most urgent first"
-            "  ·  Enter opens · t logs a touchpoint · n adds a note")
-        self.query_one("#queue", RowTable).set_rows(book.brief)
+        if self.showing_snoozed:
+            title = (f"Snoozed · {len(book.snoozed):,} items, hidden until their day"
+                     "  ·  z brings one back · Z the queue")
+        else:
+            accounts = len({i.account_id for i in book.brief})
+            title = (f"Attention queue · {len(book.brief):,} items, {overdue:,} overdue, "
+                     f"{len(book.snoozed):,} snoozed"
+                     + (f" · {accounts:,} accounts, one row each" if self.grouped
+                        else " · most urgent first")
+                     + "  ·  t responds · f task · z snooze · g group")
+        self.query_one("#queue-title", Label).update(title)
+        rows = group_by_account(items) if self.grouped and not self.showing_snoozed else items
+        table = self.query_one("#queue", RowTable)
+        table.set_rows(rows)
+        if not rows:
+            self.query_one("#queue-detail", Static).update("")
+
+    def highlighted_item(self) -> BriefItem | None:
+        row = self.query_one("#queue", RowTable).highlighted
+        return row.item if isinstance(row, AccountGroup) else row
 
     def selected_account_id(self) -> str | None:
-        item = self.query_one("#queue", RowTable).highlighted
+        item = self.highlighted_item()
         return item.account_id if item is not None else None
 
     def on_row_table_highlighted(self, event: RowTable.Highlighted) -> None:
-        item: BriefItem = event.row
-        text = Text(" ")
-        text.append_text(plain(item.name, style="bold"))
-        text.append(": ")
-        text.append_text(plain(item.title))
-        text.append("\n → ")
-        text.append_text(plain(item.action))
-        if item.due:
-            text.append(f"  (due {item.due.isoformat()})", style="dim")
-        self.query_one("#queue-detail", Static).update(text)
+        row = event.row
+        item: BriefItem = row.item if isinstance(row, AccountGroup) else row
+        assessment = self.app.book.assessments.get(item.account_id) if self.app.book else None
+        snooze = next((s for s in (assessment.snoozes if assessment else ())
+                       if s.item_id == item.id), None) if self.showing_snoozed else None
+        self.query_one("#queue-detail", Static).update(item_detail(item, self.app.as_of, snooze))
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
-        self.post_message(OpenAccount(event.row.account_id))
+        self.post_message(OpenAccount(self.selected_account_id()))
 
     def action_open_plan(self) -> None:
         """p: the highlighted item's account opened on its Save plan tab (a critical alert's
@@ -145,6 +234,113 @@ class TodayScreen(BookScreen):
             return book is not None and book.empty
         return True
 
+    # --- working the highlighted item to done (docs/workflow.md) ------------------------------
 
-def _brief_key(item: BriefItem):
-    return (item.account_id, item.kind, item.title)
+    def action_log_touchpoint(self) -> None:
+        """t: the response the highlighted item asks for, pre-filled."""
+        item = self.highlighted_item()
+        if item is None:
+            self.notify("Nothing highlighted: the queue is empty.")
+            return
+        from csdesk.desk.work import response_for
+
+        self.open_touchpoint_form(item.account_id, item.name,
+                                  response_for(item, self.app.as_of))
+
+    def action_add_task(self) -> None:
+        """f: a follow-up task on the highlighted item's account."""
+        item = self.highlighted_item()
+        if item is None:
+            self.notify("Highlight an item first: its account gets the task.")
+            return
+        from csdesk.tui.forms_work import TaskEntry, TaskForm
+
+        account_id, name = item.account_id, item.name
+
+        def saved(entry: TaskEntry | None) -> None:
+            if entry is not None:
+                save_account(self, account_id, lambda: self._work(
+                    "add_task", account_id, entry.text, entry.due),
+                    f"Task added for {printable(name, single_line=True)}"
+                    + (f", due {entry.due}." if entry.due else "."))
+
+        self.app.push_screen(TaskForm(name, self.app.as_of), saved)
+
+    def action_task_done(self) -> None:
+        """space: mark the highlighted task done."""
+        item = self.highlighted_item()
+        if item is None or item.kind != ItemKind.task:
+            self.notify("space marks a task done; this item is not a task "
+                        "(t logs its response, z snoozes it).")
+            return
+        save_account(self, item.account_id, lambda: self._work("task_done", item.id),
+                     f"Done: {printable(item.title, single_line=True)}")
+
+    def action_snooze(self) -> None:
+        """z: snooze the highlighted item (until, reason); on a snoozed item, bring it back."""
+        item = self.highlighted_item()
+        if item is None:
+            self.notify("Nothing highlighted to snooze.")
+            return
+        if self.showing_snoozed:
+            save_account(self, item.account_id, lambda: self._work("unsnooze", item.id),
+                         f"Back in Today: {printable(item.title, single_line=True)}")
+            return
+        from csdesk.tui.forms_work import SnoozeEntry, SnoozeForm
+
+        def saved(entry: SnoozeEntry | None) -> None:
+            if entry is not None:
+                save_account(self, item.account_id, lambda: self._work(
+                    "snooze", item, entry.until, str(entry.reason)),
+                    f"Snoozed until {entry.until}: {printable(item.title, single_line=True)}")
+
+        self.app.push_screen(SnoozeForm(item, self.app.as_of, self.app.workbench.rules), saved)
+
+    def _work(self, name: str, *args):
+        """A write of `csdesk.desk.work` on the workbench's book, under its lock (in the save
+        worker)."""
+        from csdesk.desk import work
+
+        workbench = self.app.workbench
+        with workbench.lock:
+            return getattr(work, name)(workbench.desk, *args)
+
+    def action_toggle_grouped(self) -> None:
+        self.grouped = not self.grouped
+        if self.app.book is not None:
+            self.show_book(self.app.book)
+
+    def action_toggle_snoozed(self) -> None:
+        self.showing_snoozed = not self.showing_snoozed
+        if self.app.book is not None:
+            self.show_book(self.app.book)
+
+    # --- writes by other programs appear by themselves ----------------------------------------
+
+    def _look_for_changes(self) -> None:
+        """docs/workflow.md: SQLite's data_version changes when another connection commits
+        (a cron `csdesk score`, a `csdesk log` from a shell, an import): the book is read again,
+        as `r` does. Skipped while the workbench is busy or its book in use."""
+        app = self.app
+        workbench = getattr(app, "workbench", None)
+        if workbench is None or app.busy is not None or app.book is None:
+            return
+        if not workbench.lock.acquire(blocking=False):
+            return
+        try:
+            from csdesk.store.queries import data_version
+
+            version = data_version(workbench.desk.db)
+        finally:
+            workbench.lock.release()
+        if self._data_version is not None and version != self._data_version:
+            app.notify("The book changed outside the workbench: read again.")
+            app.action_rescore()
+        self._data_version = version
+
+
+def _brief_key(row: BriefItem | AccountGroup):
+    if isinstance(row, AccountGroup):
+        return ("group", row.item.id, row.count)
+    return row.id or (row.account_id, row.kind, row.title)
+
