@@ -16,9 +16,9 @@ CRM = Path(__file__).parent.parent / "fixtures" / "crm"
 
 SF_ACCOUNTS = """\
 account_id,name,arr,contract_start,renewal_date,owner
-0015g00000AcmeCoAAA,Acme Corp,120000,2024-01-15,2027-01-15,Dana Reyes
-0015g00000BoltLbAAA,Bolt Labs,45000,2025-03-01,2027-03-01,Sam Ortiz
-0015g00000CedarXAAA,Cedar Health,90000,2023-06-01,2026-06-01,Dana Reyes
+0015g00000AcmeCoAA,Acme Corp,120000,2024-01-15,2027-01-15,Dana Reyes
+0015g00000BoltLbAA,Bolt Labs,45000,2025-03-01,2027-03-01,Sam Ortiz
+0015g00000CedarXAA,Cedar Health,90000,2023-06-01,2026-06-01,Dana Reyes
 """
 PLAIN_ACCOUNTS = """\
 account_id,name,arr,contract_start,renewal_date
@@ -85,15 +85,15 @@ def test_a_profile_of_my_own_maps_the_custom_fields_and_reads_renewals_from_oppo
                profiles=config.import_profiles)
     assert rows(db, "SELECT account_id, arr, contract_start, renewal_date, owner FROM accounts "
                     "ORDER BY 1") == [
-        ("0015g00000AcmeCoAAA", 120000.0, "2024-01-15", "2027-01-15", "Dana Reyes"),
-        ("0015g00000BoltLbAAA", 45000.0, "2025-03-01", "2027-03-01", "Sam Ortiz"),
-        ("0015g00000CedarXAAA", 90000.0, "2023-06-01", "2026-06-01", "Dana Reyes")]
+        ("0015g00000AcmeCoAA", 120000.0, "2024-01-15", "2027-01-15", "Dana Reyes"),
+        ("0015g00000BoltLbAA", 45000.0, "2025-03-01", "2027-03-01", "Sam Ortiz"),
+        ("0015g00000CedarXAA", 90000.0, "2023-06-01", "2026-06-01", "Dana Reyes")]
     # Only the closed renewal opportunities: the add-on and the open renewal are left out.
     assert said(plan, "left out 2 rows the profile does not keep")
     assert said(plan, "profile 'our-salesforce' (chosen by its name")
     assert rows(db, "SELECT account_id, date, outcome FROM renewals ORDER BY 1") == [
-        ("0015g00000AcmeCoAAA", "2025-01-15", "renewed"),
-        ("0015g00000CedarXAAA", "2025-06-01", "churned")]
+        ("0015g00000AcmeCoAA", "2025-01-15", "renewed"),
+        ("0015g00000CedarXAA", "2025-06-01", "churned")]
 
 
 def test_salesforce_opportunities_with_the_built_in_profile(db, tmp_path):
@@ -102,8 +102,8 @@ def test_salesforce_opportunities_with_the_built_in_profile(db, tmp_path):
     assert said(plan, "read as renewals with the built-in profile 'salesforce'")
     assert said(plan, "left out 2 rows the profile does not keep")
     assert rows(db, "SELECT account_id, date, outcome FROM renewals ORDER BY 1") == [
-        ("0015g00000AcmeCoAAA", "2025-01-15", "renewed"),
-        ("0015g00000CedarXAAA", "2025-06-01", "churned")]
+        ("0015g00000AcmeCoAA", "2025-01-15", "renewed"),
+        ("0015g00000CedarXAA", "2025-06-01", "churned")]
 
 
 def test_salesforce_contacts_cases_and_a_report_export(db, tmp_path):
@@ -112,19 +112,19 @@ def test_salesforce_contacts_cases_and_a_report_export(db, tmp_path):
                fixture("salesforce", "report1642777476321.csv"))
     assert rows(db, "SELECT contact_id, account_id, name, email, title FROM contacts "
                     "ORDER BY name") == [
-        ("0035g00000LeeUsrAAA", "0015g00000CedarXAAA", "Lee", "lee@cedar.example", "Analyst"),
-        ("0035g00000MariaLAAA", "0015g00000AcmeCoAAA", "Maria Lopez", "maria@acme.example",
+        ("0035g00000LeeUsrAA", "0015g00000CedarXAA", "Lee", "lee@cedar.example", "Analyst"),
+        ("0035g00000MariaLAA", "0015g00000AcmeCoAA", "Maria Lopez", "maria@acme.example",
          "VP Operations"),
-        ("0035g00000SamCfoAAA", "0015g00000AcmeCoAAA", "Sam Cfo", "sam@acme.example", "CFO")]
+        ("0035g00000SamCfoAA", "0015g00000AcmeCoAA", "Sam Cfo", "sam@acme.example", "CFO")]
     # A full Case export has both Id and CaseNumber: the case number is the ticket id.
     assert rows(db, "SELECT ticket_id, account_id, opened_on, closed_on, severity FROM tickets "
                     "ORDER BY 1") == [
-        ("00001026", "0015g00000AcmeCoAAA", "2026-10-11", "2026-10-12", "high"),
-        ("00001027", "0015g00000AcmeCoAAA", "2026-11-02", None, "normal"),
-        ("00001028", "0015g00000CedarXAAA", "2026-09-01", "2026-09-03", "low")]
+        ("00001026", "0015g00000AcmeCoAA", "2026-10-11", "2026-10-12", "high"),
+        ("00001027", "0015g00000AcmeCoAA", "2026-11-02", None, "normal"),
+        ("00001028", "0015g00000CedarXAA", "2026-09-01", "2026-09-03", "low")]
     assert rows(db, "SELECT account_id, date, kind, summary FROM touchpoints ORDER BY 2") == [
-        ("0015g00000AcmeCoAAA", "2026-11-02", "meeting", "QBR prep"),
-        ("0015g00000CedarXAAA", "2026-11-05", "call", "Check-in")]
+        ("0015g00000AcmeCoAA", "2026-11-02", "meeting", "QBR prep"),
+        ("0015g00000CedarXAA", "2026-11-05", "call", "Check-in")]
     assert said(plan, "Case.csv: read as tickets with the built-in profile 'salesforce'")
 
 
@@ -132,7 +132,7 @@ def test_a_full_case_export_without_a_profile_reads_case_number_as_the_ticket(db
     accounts(db, tmp_path, SF_ACCOUNTS)
     case = tmp_path / "tickets.csv"
     case.write_text('"Id","CaseNumber","AccountId","Priority","CreatedDate"\n'
-                    '"5005g00000Aa1AAAAA","00001026","0015g00000AcmeCoAAA","High",'
+                    '"5005g00000Aa1AAAAA","00001026","0015g00000AcmeCoAA","High",'
                     '"2026-10-11T00:17:14.000+0000"\n')
     plan = run(db, case)
     assert rows(db, "SELECT ticket_id FROM tickets") == [("00001026",)]
@@ -285,12 +285,12 @@ def test_owner_keeps_my_accounts_and_their_rows_and_says_what_was_left_out(db, t
     (folder / "accounts.csv").write_text(SF_ACCOUNTS)
     shutil.copy(fixture("salesforce", "Case.csv"), folder / "Case.csv")
     (folder / "usage.csv").write_text(
-        "account_id,date,active_users\n0015g00000BoltLbAAA,2026-11-16,5\n"
-        "0015g00000AcmeCoAAA,2026-11-16,50\n0015g00000ElseXXAAA,2026-11-16,1\n")
+        "account_id,date,active_users\n0015g00000BoltLbAA,2026-11-16,5\n"
+        "0015g00000AcmeCoAA,2026-11-16,50\n0015g00000ElseXXAA,2026-11-16,1\n")
     plan = run(db, folder, owner="dana reyes")
     assert rows(db, "SELECT account_id FROM accounts ORDER BY 1") == [
-        ("0015g00000AcmeCoAAA",), ("0015g00000CedarXAAA",)]
-    assert rows(db, "SELECT account_id FROM usage") == [("0015g00000AcmeCoAAA",)]
+        ("0015g00000AcmeCoAA",), ("0015g00000CedarXAA",)]
+    assert rows(db, "SELECT account_id FROM usage") == [("0015g00000AcmeCoAA",)]
     assert len(rows(db, "SELECT * FROM tickets")) == 3
     [note] = [n for n in plan.notes if "only the accounts owned by" in n]
     assert "left out 3 rows of others' accounts" in note and "accounts.csv 1" in note
@@ -312,4 +312,4 @@ def test_csm_name_from_config_filters_only_an_export_with_accounts_of_theirs(db,
     assert said(plan, "no imported account is owned by csm_name")
     db2 = open_book(tmp_path / "two.db")
     run(db2, path, owner="Sam Ortiz", owner_given=False)
-    assert rows(db2, "SELECT account_id FROM accounts") == [("0015g00000BoltLbAAA",)]
+    assert rows(db2, "SELECT account_id FROM accounts") == [("0015g00000BoltLbAA",)]
