@@ -106,7 +106,7 @@ def item_detail(item: BriefItem, as_of, snooze=None) -> Text:
     if snooze is not None:
         text.append(f"\n Snoozed until {snooze.until} ({str(snooze.reason).replace('_', ' ')})",
                     style="bold")
-    text.append(f"\n id {item.id}", style="dim")
+    text.append(f" · id {item.id}", style="dim")  # the id scripts use (csdesk snooze ID)
     return text
 
 
