@@ -65,6 +65,7 @@ def account_from_fields(fields: Mapping[str, str | None]) -> Account:
             return Account(**values)
         except ValidationError as exc:
             for err in exc.errors():
-                name = str(err["loc"][0]) if err["loc"] else "account"
+                name = (str(err["loc"][0]) if err["loc"] else
+                        "renewal_date" if err["type"] == "date_order" else "account")
                 problems.setdefault(name, err["msg"])
     raise FormProblems(problems)

@@ -274,6 +274,11 @@ GOOD = {"account_id": "N1", "name": "Newco", "arr": "$120,000", "contract_start"
     ({"seats_licensed": "many"}, {"seats_licensed": "not a whole number: 'many'"}),
     ({"term_months": "0"}, {"term_months": "Input should be greater than or equal to 1"}),
     ({"status": "paused"}, {"status": "not a status: 'paused' (active or churned)"}),
+    ({"renewal_date": "2026-10-01"},
+     {"renewal_date": "renewal_date 2026-10-01 is before contract_start 2026-11-01"}),
+    ({"account_id": "N\x1b1"},
+     {"account_id": "an id may not hold control characters (found \\x1b)"}),
+    ({"arr": "2000000000000"}, {"arr": "Input should be less than or equal to 1000000000000"}),
 ])
 def test_an_account_is_checked_like_an_import_row(change, problems):
     fields = GOOD | change
