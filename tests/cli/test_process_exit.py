@@ -69,6 +69,7 @@ def test_whole_book_reads_are_kept_only_when_asked(tmp_path):
     path = tmp_path / "book.db"
     assert csdesk("--db", str(path), "demo").returncode == 0
     desk = Desk(open_book(path), Config(), dt.date(2026, 11, 23))
+    desk.reuse = False  # a whole-book read each time, not the day's kept assessments
     desk.assess_all(store=False)
     assert desk.kept is None  # the default: freed once assessed
     desk.kept = []

@@ -87,6 +87,7 @@ def cmd_metrics(ctx: Context) -> int:
             "churned_arr": m.churned_arr, "churned_accounts": m.churned_accounts,
             "renewals_in_period": m.renewals_in_period, "nps_respondents": m.nps_respondents,
             "reviews_due": m.reviews_due, "reviews_completed": m.reviews_completed,
+            "expansion_pipeline_coverage": m.expansion_pipeline_coverage.model_dump(),
             "trend": forecast_service.trend_json(months, quarters),
             "alert_quality": _alert_quality(desk),
         })
