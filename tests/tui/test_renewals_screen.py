@@ -157,3 +157,21 @@ async def test_the_account_shows_its_renewal_history_and_takes_o_and_c(app):
         await pilot.press("o")  # the screen's key: from any tab
         await settle(pilot)
         assert isinstance(app.screen, RenewalForm) and app.screen.account_id == account_id
+
+
+def test_account_renewals_tab(snap_compare, app):
+    from textual.widgets import TabbedContent
+
+    from csdesk.tui.messages import OpenAccount
+
+    async def run_before(pilot):
+        await settle(pilot)
+        [account_id] = pilot.app.workbench.desk.db.execute(
+            "SELECT r.account_id FROM renewals r JOIN accounts a USING (account_id) "
+            "WHERE a.status = 'active' ORDER BY r.date DESC, r.account_id LIMIT 1").fetchone()
+        pilot.app.post_message(OpenAccount(account_id))
+        await settle(pilot)
+        pilot.app.screen.query_one("#account-tabs", TabbedContent).active = "renewals"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
