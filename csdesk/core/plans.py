@@ -139,7 +139,7 @@ def check_status(value: str) -> PlanStatus:
 def check_goal(account_id: str, text: str, target: dt.date | None, status: str | GoalStatus,
                roi: str | None) -> Goal:
     """A goal as typed (the import refuses the same): text required, a known status, and an
-    achieved goal asks for its ROI note (the expansion gate reads it, PLAYBOOK_RULES §6)."""
+    achieved goal asks for its ROI note (the expansion gate reads it, docs/rules.md)."""
     if not text.strip():
         raise PlanInputError("text", "the goal is empty")
     try:
