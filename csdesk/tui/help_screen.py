@@ -30,7 +30,8 @@ KEYS = [
         ("t", "log a touchpoint (Enter saves a completed check-in dated today)"),
         ("n", "add a note (ctrl+s saves)"),
         ("e", "export the QBR agenda to Markdown (path shown, copied to the clipboard)"),
-        ("o", "log a renewal outcome (Renewals)"),
+        ("o", "log a renewal outcome (Renewals, Today, Account; starts on the outcome)"),
+        ("c", "record your forecast call with a note (Renewals, the account's Renewals tab)"),
     ]),
     ("Accounts", [
         ("/", "filter by name as you type; Escape clears"),
