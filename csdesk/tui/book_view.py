@@ -282,6 +282,14 @@ class Workbench:
             brief=brief,
             top=top_line(assessments, self.rules),
             empty=empty,
+    def alert_quality(self) -> list:
+        """Alert quality per trigger kind (docs/workflow.md), read without waiting for a
+        scoring run."""
+        from csdesk.desk import work
+
+        with self._reading() as desk:
+            return work.alert_quality(desk)
+
         )
 
     def refreshed(self, book: BookView | None, account_id: str

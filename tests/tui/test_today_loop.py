@@ -189,3 +189,33 @@ async def test_a_write_by_another_program_appears_without_r(app, demo_book):
             if any(i.id == f"task:{task_id}" for i in app.book.brief):
                 break
         assert any(i.id == f"task:{task_id}" for i in app.book.brief)
+
+
+async def test_portfolio_shows_alert_quality_per_trigger_kind(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        item = await highlight(pilot, lambda r: r.kind == ItemKind.renewal)
+        await pilot.press("z")
+        app.screen.query_one("#snooze-reason").value = "not_relevant"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        from csdesk.tui.widgets.alert_quality import AlertQualityPanel
+
+        from rich.table import Table
+
+        panel = app.screen.query_one(AlertQualityPanel)
+        for _ in range(10):
+            await settle(pilot)
+            if isinstance(panel.content, Table):
+                break
+        table = panel.content
+        assert isinstance(table, Table) and table.title == "Alert quality, last 90 days"
+        kinds = [str(c) for c in table.columns[0]._cells]
+        assert "renewal" in kinds and item.id.split(":")[1] == "renewal"
+        row = kinds.index("renewal")
+        assert str(table.columns[4]._cells[row]).startswith("1")  # snoozed as not relevant
+        rows = app.workbench.alert_quality()
+        [renewal] = [q for q in rows if q.kind == "renewal"]
+        assert renewal.snoozed == 1 and renewal.not_relevant == 1 and renewal.raised >= 1

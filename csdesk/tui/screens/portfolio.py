@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from csdesk.core.calibration import Calibration
 from csdesk.tui.book_view import BANDS, BookView, money
 from csdesk.tui.screens.base import BookScreen
+from csdesk.tui.widgets.alert_quality import AlertQualityPanel
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.look import BAND_MARK, BAND_STYLE
 
@@ -145,6 +146,7 @@ class PortfolioScreen(BookScreen):
             # The portfolio over time (issue 19): csdesk.tui.widgets.trend
             yield Static("Reading the score history…", id="band-trend", classes="panel")
             yield Static("", id="retention-trend", classes="panel")
+            yield AlertQualityPanel("", id="alert-quality", classes="panel")  # issue 17
         yield WorkStatus()
         yield Footer(compact=True)
 
@@ -156,6 +158,7 @@ class PortfolioScreen(BookScreen):
         self.query_one("#bands", Static).update(bands_text(book))
         self.load_metrics()
         self.load_trend()
+        self.query_one(AlertQualityPanel).load()
 
     @work(thread=True, exclusive=True, group="portfolio-trend")
     def load_trend(self) -> None:
