@@ -95,7 +95,9 @@ def account_json(a: Assessment, data: AccountData) -> dict:
         "phase": str(a.phase),
         "days_to_renewal": a.days_to_renewal,
         "renewal_date": a.account.renewal_date.isoformat(),
-        "action": ({"text": a.action.text, "due": _day(a.action.due)} if a.action else None),
+        "action": ({"text": a.action.text, "due": _day(a.action.due),
+                    "since": _day(a.action.since), "done_on": _day(a.action.done_on),
+                    "overdue": a.action.overdue} if a.action else None),
         "alerts": [{"level": str(al.level), "trigger": al.trigger, "due": _day(al.due),
                     "overdue": al.overdue, "title": al.title, "response": al.response,
                     "trigger_date": _day(al.trigger_date)} for al in a.alerts],
@@ -209,7 +211,12 @@ def account_text(a: Assessment, data: AccountData, *, colour: bool = False) -> s
             out.append(f"  {name:<13} {'N/A' if value is None else value:>4}"
                        f"   weight {h.weights.get(name, 0)}")
     if a.action:
-        out.append(f"Action: {a.action.text}" + (f" (due {a.action.due})" if a.action.due else ""))
+        act = a.action
+        state = (f"done on {act.done_on}" if act.done_on else
+                 f"due {act.due}{', OVERDUE' if act.overdue else ''}" if act.due else "")
+        out.append(f"Action: {act.text}" + (f" ({state})" if state else "")
+                   + (f"; {h.band if h else ''} since {act.since}" if act.since and act.due
+                      else ""))
     out += ["", f"Alerts ({len(a.alerts)})"]
     out += [f"  {str(al.level).upper():<8} {_one_line(al.title)}; {al.response}, due {al.due}"
             + (" OVERDUE" if al.overdue else "") for al in a.alerts] or ["  none"]
