@@ -58,15 +58,15 @@ def action_text(detail: AccountDetail) -> Text:
         text.append("none\n", style="dim")
     else:
         text.append_text(plain(a.action.text))
-        if a.action.due and a.action.since:
-            text.append(f"\n{a.health.band if a.health else ''} since {a.action.since}",
-                        style="dim")
         if a.action.done_on:  # docs/workflow.md: answered since the band began
             text.append(f"  done on {a.action.done_on}", style="green")
         elif a.action.due:
             text.append("  ")
-            text.append_text(due_text(a.action.due, a.as_of))
+            text.append_text(due_text(a.action.due, a.as_of, a.action.overdue))
             text.append(f" ({a.action.due.isoformat()})", style="dim")
+        if a.action.due and a.action.since:
+            text.append(f"\n{a.health.band if a.health else ''} since {a.action.since}",
+                        style="dim")
         text.append("\n")
     return text
 
