@@ -241,21 +241,40 @@ class CsdeskApp(App):
             self._import(path)
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _import(self, path: str) -> None:
+    def _import(self, path: str, profile: str | None = None, profiles=None) -> None:
         from csdesk.store.importing import ImportRefused
+        from csdesk.tui.screens.mapping import NeedsMapping, needs_mapping
 
         try:
-            report = self.workbench.import_path(path)
+            report = self.workbench.import_path(path, profile=profile, profiles=profiles)
             book = self.workbench.load()
         except ImportRefused as exc:
-            problems = [str(p) for p in exc.problems]
+            if profile is None and needs_mapping(path, exc.problems):  # issue 21: map it
+                self.post_message(NeedsMapping(path, exc.lines()))
+                return
+            problems = exc.lines()
             self.post_message(ImportDone(f"Import refused, nothing written: "
-                                         f"{len(problems)} problem(s)", problems, None))
+                                         f"{len(exc.problems)} problem(s)", problems, None))
             return
         except Exception as exc:
             self.post_message(WorkFailed("Import failed, nothing written", exc))
             return
         self.post_message(ImportDone("Imported", report, book))
+
+    def on_needs_mapping(self, message) -> None:
+        """A CSV file with unknown or missing columns: the mapping screen (issue 21)."""
+        from csdesk.tui.screens.mapping import MappingScreen
+
+        self.busy = None
+        self.push_screen(MappingScreen(message.path, problems=message.problems,
+                                       config_file=self.workbench.config_file),
+                         self._mapped)
+
+    def _mapped(self, result) -> None:
+        if result:
+            path, profile, profiles = result
+            self.busy = (f"Importing {path} with profile {profile}…", 0, 0)
+            self._import(path, profile, profiles)
 
     def on_import_done(self, message: ImportDone) -> None:
         self.busy = None
@@ -362,6 +381,9 @@ def run_workbench(ctx) -> int:
     """`csdesk` without a command: open the book (creating it on first use) and run the app."""
     desk = ctx.desk()  # as the commands open it (an older book says it is being upgraded)
     workbench = Workbench(desk, book_path=Path(ctx.book_path))
+    from csdesk.desk.settings import config_path
+
+    workbench.config_file = config_path(ctx.args.config)  # where a mapping's profile goes
     try:
         result = CsdeskApp(workbench, book_label=str(ctx.book_path)).run()
     finally:

@@ -478,15 +478,24 @@ class Workbench:
 
     # --- the demo book ------------------------------------------------------------------------
 
-    def import_path(self, path: str) -> list[str]:
+    # Where the mapping screen saves a profile (None: the user's config.toml).
+    config_file: Path | None = None
+
+    def import_path(self, path: str, *, profile: str | None = None,
+                    profiles: dict | None = None) -> list[str]:
         """Import a CSV file, a folder of them, or a JSON book (all or nothing); the report.
+        `profiles`: the import profiles (default the config's), `profile`: the one to use.
 
         Raises ImportRefused, listing every refused row, when anything is wrong."""
         from csdesk.store.importing import format_report, import_paths
 
+        config = self.desk.config
         with self.lock:
             plan = import_paths(self.desk.db, [path], as_of=self.as_of, rules=self.rules,
-                                dayfirst=False, dry_run=False)
+                                dayfirst=False, dry_run=False,
+                                profiles=config.import_profiles if profiles is None
+                                else profiles, profile=profile,
+                                owner=config.csm_name, owner_given=False)
         return list(format_report(plan, dry_run=False))
 
     def load_demo(self, accounts: int = 60, seed: int = 7) -> None:

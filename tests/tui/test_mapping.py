@@ -1,0 +1,112 @@
+"""The mapping screen (issue 21): a CSV file whose columns the importer does not know opens
+it; pickers per column, a live preview of the stored rows and the refusals, ctrl+s saves the
+profile in config and imports with it."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from csdesk.tui.screens.mapping import MappingScreen
+
+from .conftest import SIZE, settle
+
+EXPORT = ("Org Id,Org,Yearly Value,Start,End,Region\n"
+          "X-1,Xylo Corp,$50,000.00,2025-02-01,2027-02-01,EMEA\n"
+          "X-2,Yew Labs,12000,2025-05-01,2026-05-01,APAC\n")
+
+
+async def _open(pilot, path) -> MappingScreen:
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    pilot.app.screen.query_one("#import-path", Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MappingScreen)
+    return screen
+
+
+def _refusals(screen) -> str:
+    return str(screen.query_one("#mapping-refusals", Static).render())
+
+
+async def test_unknown_columns_open_the_mapping_and_ctrl_s_saves_and_imports(app, tmp_path):
+    path = tmp_path / "crm-export-2026-11.csv"
+    path.write_text(EXPORT.replace("$50,000.00", '"$50,000.00"'))
+    config = tmp_path / "config.toml"
+    config.write_text('csm_name = "Nobody Here"\n')
+    app.workbench.config_file = config
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, path)
+        assert "no such column" in _refusals(screen)  # the file's own refusal, live
+        assert screen.query_one("#mapping-glob", Input).value == "crm-export-*.csv"
+        for column, header in [("account_id", "Org Id"), ("name", "Org"),
+                               ("arr", "Yearly Value"), ("contract_start", "Start")]:
+            screen.query_one(f"#pick-{column}", Select).value = header
+            await settle(pilot)
+        assert "renewal_date" in _refusals(screen)  # still missing, said
+        await pilot.press("ctrl+s")  # refused on the form: a required column is unpicked
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MappingScreen)
+        assert "renewal_date" in str(screen.query_one("#form-problem").render())
+        screen.query_one("#pick-renewal_date", Select).value = "End"
+        await settle(pilot)
+        rows = screen.query_one("#mapping-rows", DataTable)
+        assert rows.row_count == 2
+        assert [str(c) for c in rows.get_row_at(0)][:3] == ["X-1", "Xylo Corp", "50000.0"]
+        assert "Nothing refused: 2 rows would be written" in _refusals(screen)
+        screen.query_one("#mapping-name", Input).value = "our-crm"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, MappingScreen)
+    saved = tomllib.loads(config.read_text())
+    assert saved["csm_name"] == "Nobody Here"
+    assert saved["import"]["profiles"]["our-crm"]["accounts"] == {
+        "file": "crm-export-*.csv", "account_id": "Org Id", "name": "Org",
+        "arr": "Yearly Value", "contract_start": "Start", "renewal_date": "End"}
+    db = app.workbench.desk.db
+    assert db.execute("SELECT account_id, name, arr, renewal_date FROM accounts "
+                      "WHERE account_id LIKE 'X-%' ORDER BY 1").fetchall() == [
+        ("X-1", "Xylo Corp", 50000.0, "2027-02-01"), ("X-2", "Yew Labs", 12000.0, "2026-05-01")]
+
+
+async def test_escape_leaves_the_book_and_config_alone(app, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Who,Where\nAna,Bolt\n")
+    config = tmp_path / "config.toml"
+    app.workbench.config_file = config
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, path)
+        screen.query_one("#mapping-table", Select).value = "contacts"
+        await settle(pilot)
+        assert screen.query_one("#mapping-name", Input).value == "my-contacts"
+        screen.query_one("#pick-name", Select).value = "Who"
+        screen.query_one("#pick-account_name", Select).value = "Where"
+        await settle(pilot)
+        assert "unknown account 'Bolt'" in _refusals(screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, MappingScreen)
+    assert not config.exists()
+
+
+def test_the_mapping_screen_snapshot(snap_compare, app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the title names the file as given: the same every run
+    path = "crm-export.csv"
+    (tmp_path / path).write_text(EXPORT.replace("$50,000.00", "50000"))
+    app.workbench.config_file = tmp_path / "config.toml"
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.push_screen(MappingScreen(path, config_file=tmp_path / "config.toml"))
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#pick-arr", Select).value = "Yearly Value"
+        await settle(pilot)
+        for widget in screen.query("Input"):
+            widget.cursor_blink = False
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
