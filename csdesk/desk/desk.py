@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -254,6 +255,27 @@ class Desk:
     @functools.cached_property
     def fingerprint(self) -> str:
         return changes.code_fingerprint(self.config.model_dump_json())
+
+    def kept_view(self, name: str, compute: Callable[[], object]) -> object:
+        """A whole-book view (`compute()`), kept in the book and reused while no account's
+        rows, the day or the config changed since (`changes.book_version`). Computed afresh
+        when `reuse` is off; kept only when nothing was written while it was computed, and
+        not at all on a book that cannot be written."""
+        if not self.reuse:
+            return compute()
+        day, version = self.as_of.isoformat(), changes.book_version(self.db)
+        with queries.gc_paused(freeze=True):
+            found = changes.kept_view(self.db, name, day, self.fingerprint, version)
+        if found is not None:
+            return found
+        value = compute()
+        if changes.book_version(self.db) == version:
+            try:
+                with writes.transaction(self.db):
+                    changes.keep_view(self.db, name, day, self.fingerprint, version, value)
+            except sqlite3.OperationalError:  # a read-only or busy book: not kept, still shown
+                pass
+        return value
 
     def _mostly_kept(self) -> bool:
         """Whether at most a slice's worth of accounts would need assessing again."""

@@ -36,7 +36,12 @@ class Renewals:
 def renewals(desk: Desk, days: int | None = None) -> Renewals:
     """Renewals within `days` (default `forecast.horizon_days`) and those past their date with
     no outcome, each with the CSM's call, csdesk's suggestion and why; forecast ARR by call for
-    the configured horizons. One read of those accounts (set-based), scored with their signals."""
+    the configured horizons. One read of those accounts (set-based), scored with their signals;
+    kept in the book while nothing changed (`Desk.kept_view`)."""
+    return desk.kept_view(f"renewals:{days}", lambda: _renewals(desk, days))
+
+
+def _renewals(desk: Desk, days: int | None) -> Renewals:
     rules = desk.rules
     horizon = rules.forecast.horizon_days if days is None else days
     ids = store.renewal_ids(desk.db, desk.as_of, max(horizon, *rules.forecast.arr_days))
@@ -66,7 +71,12 @@ def accuracy(desk: Desk) -> ForecastAccuracy:
 
 
 def trend(desk: Desk) -> tuple[list[BandMix], list[QuarterRetention]]:
-    """The portfolio over time: band mix and ARR by band per month, GRR/NRR per quarter."""
+    """The portfolio over time: band mix and ARR by band per month, GRR/NRR per quarter; kept
+    in the book while nothing changed (`Desk.kept_view`)."""
+    return desk.kept_view("trend", lambda: _trend(desk))
+
+
+def _trend(desk: Desk) -> tuple[list[BandMix], list[QuarterRetention]]:
     accounts = queries.load_accounts(desk.db)
     renewals_ = [r for r in queries.load_renewals(desk.db) if r.date <= desk.as_of]
     months = band_mix_by_month(accounts, renewals_, store.month_bands(desk.db, desk.as_of),

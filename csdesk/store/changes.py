@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS kept_assessments (
     config TEXT NOT NULL,
     version INTEGER NOT NULL,
     assessment BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kept_views (
+    name TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    config TEXT NOT NULL,
+    book_version TEXT NOT NULL,
+    payload BLOB NOT NULL
 ) WITHOUT ROWID;"""]
     for table in ACCOUNT_TABLES:
         parts.append(_triggers(table, "{row}.account_id", "{row}.account_id"))
@@ -127,3 +134,35 @@ def code_fingerprint(config_json: str) -> str:
         digest.update(path.read_bytes())
     digest.update(sqlite3.sqlite_version.encode())
     return digest.hexdigest()
+
+
+def book_version(db: sqlite_utils.Database) -> str:
+    """A version of the whole book's accounts: it moves with any write to any account's rows
+    (the accounts' versions only ever rise, so their sum and count move together)."""
+    total, count = db.execute("SELECT total(version), count(*) FROM account_versions").fetchone()
+    return f"{int(total)}:{count}"
+
+
+def kept_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str,
+              version: str) -> object | None:
+    """A view of the whole book (the renewals, the portfolio's trend) kept for this day,
+    config and book version, or None."""
+    row = db.execute("SELECT payload FROM kept_views WHERE name = ? AND as_of = ? "
+                     "AND config = ? AND book_version = ?",
+                     [name, as_of, fingerprint, version]).fetchone()
+    if row is None:
+        return None
+    try:
+        return pickle.loads(row[0])
+    except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
+        return None
+
+
+def keep_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str,
+              version: str, value: object) -> None:
+    db.execute("INSERT INTO kept_views (name, as_of, config, book_version, payload) "
+               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET as_of = excluded.as_of, "
+               "config = excluded.config, book_version = excluded.book_version, "
+               "payload = excluded.payload",
+               [name, as_of, fingerprint, version,
+                pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)])

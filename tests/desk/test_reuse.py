@@ -153,3 +153,27 @@ def test_every_table_of_an_account_raises_its_version(tmp_path):
     for table in (*ACCOUNT_TABLES, "save_plan_actions"):
         for op in ("insert", "update", "delete"):
             assert f"{table}_version_{op}" in triggers
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 15)), max_size=4))
+def test_kept_views_are_what_a_fresh_computation_gives(demo_file, tmp_path_factory, edits):
+    from csdesk.desk import forecast
+
+    folder = tmp_path_factory.mktemp("views")
+    book = folder / "book.db"
+    shutil.copy(demo_file, book)
+
+    def views(reuse):
+        desk = Desk.open(book, Config(), AS_OF, create=False)
+        desk.reuse = reuse
+        try:
+            return forecast.renewals(desk), forecast.trend(desk)
+        finally:
+            desk.close()
+
+    views(True)  # kept
+    apply(book, edits)
+    assert views(True) == views(False)
+    assert views(True) == views(False)  # kept anew, then reused
