@@ -103,13 +103,13 @@ class MappingScreen(Screen):
     MappingScreen #mapping-top { height: 3; }
     MappingScreen #mapping-top Label { padding: 1 1 0 1; }
     MappingScreen #mapping-table { width: 18; }
-    MappingScreen #mapping-name { width: 24; }
-    MappingScreen #mapping-glob { width: 30; }
+    MappingScreen #mapping-name { width: 1fr; max-width: 26; }
+    MappingScreen #mapping-glob { width: 1fr; max-width: 32; }
     MappingScreen #mapping-body { height: 1fr; }
-    MappingScreen #mapping-pickers { width: 52; }
+    MappingScreen #mapping-pickers { width: 50%; max-width: 52; }
     MappingScreen .mapping-row { height: 3; }
-    MappingScreen .mapping-column { width: 22; padding: 1 1 0 0; }
-    MappingScreen .mapping-row Select { width: 28; }
+    MappingScreen .mapping-column { width: 20; padding: 1 1 0 0; }
+    MappingScreen .mapping-row Select { width: 1fr; }
     MappingScreen #mapping-preview { width: 1fr; }
     MappingScreen #mapping-rows { height: 9; }
     MappingScreen #mapping-refusals { height: 1fr; }
