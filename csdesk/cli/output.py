@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from csdesk.core.config import DIMENSIONS
-from csdesk.core.expansion import failing_gates
+from csdesk.core.expansion import GATE_TEXT, failing_gates
 from csdesk.core.models import (
     AccountData,
     AlertLevel,
@@ -23,7 +23,7 @@ from csdesk.core.models import (
 from csdesk.core.text import printable
 
 LEVELS = (AlertLevel.critical, AlertLevel.warning, AlertLevel.watch, AlertLevel.info)
-GATES = ("green_60_days", "goal_with_roi", "champion_engaged", "renewal_not_within_60_days")
+GATES = tuple(GATE_TEXT)  # the four gates, in the core's order (docs/rules.md §6)
 
 _ANSI = {"red": "31", "yellow": "33", "green": "32", "blue": "34", "dim": "2", "bold": "1",
          "unknown": "2", "critical": "1;31", "warning": "33", "watch": "36", "info": "34"}

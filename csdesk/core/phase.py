@@ -8,6 +8,7 @@ from csdesk.core.config import Rules
 from csdesk.core.health import latest_nps, nps_category
 from csdesk.core.models import (
     AccountData,
+    Assessment,
     Band,
     HealthScore,
     Milestone,
@@ -28,6 +29,12 @@ def lifecycle_phase(churned: bool, days_to_renewal: int, milestones: tuple[Miles
     if expansion_qualified:
         return Phase.expansion
     return Phase.adoption
+
+
+def has_churned(a: Assessment) -> bool:
+    """An assessed account is churned when its phase says so (its data did, `is_churned`) or
+    its status was set to churned since: it leaves the lists, the queue and the top line."""
+    return a.phase == Phase.churned or a.account.status == "churned"
 
 
 def reference_candidate(data: AccountData, health: HealthScore | None, as_of: dt.date,

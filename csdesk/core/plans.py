@@ -246,3 +246,13 @@ def plan_as_json(plan: SavePlan, as_of: dt.date) -> dict:
              "done_on": a.done_on, "done": not is_open_action(a, as_of)}
             for a in plan.remediation_actions],
     }
+
+
+GOAL_CYCLE = (GoalStatus.not_started, GoalStatus.on_track, GoalStatus.at_risk,
+              GoalStatus.achieved, GoalStatus.missed)
+
+
+def next_goal_status(status: GoalStatus | str) -> GoalStatus:
+    """The status a goal moves to when the CSM cycles it (the workbench's space key):
+    not started → on track → at risk → achieved → missed → not started."""
+    return GOAL_CYCLE[(GOAL_CYCLE.index(GoalStatus(status)) + 1) % len(GOAL_CYCLE)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
@@ -25,16 +26,41 @@ def in_renewal_window(days: int, rules: Rules) -> bool:
     return 0 <= days <= rules.renewals.window_days
 
 
+@dataclass(frozen=True)
+class RenewalsAtRisk:
+    """The red and yellow accounts renewing within `days` (0 ≤ days to renewal ≤ `days`)."""
+
+    days: int
+    count: int = 0
+    arr: float = 0.0
+
+
+def is_at_risk(a: Assessment) -> bool:
+    """§9: an account's ARR is at risk when it is red or yellow (a churned or not yet started
+    account is not scored, so never at risk)."""
+    return a.health is not None and a.health.band in (Band.red, Band.yellow)
+
+
+def renewals_at_risk(assessments: Iterable[Assessment], rules: Rules
+                     ) -> tuple[RenewalsAtRisk, ...]:
+    """ARR at risk and how many accounts carry it, for each of `renewals.at_risk_days`
+    (default 90 and 180 days), in one pass."""
+    limits = tuple(rules.renewals.at_risk_days)
+    counts, arrs = [0] * len(limits), [0.0] * len(limits)
+    for a in assessments:
+        if not is_at_risk(a):
+            continue
+        days, value = a.days_to_renewal, a.account.arr
+        for i, limit in enumerate(limits):
+            if 0 <= days <= limit:
+                counts[i] += 1
+                arrs[i] += value
+    return tuple(RenewalsAtRisk(limit, n, arr) for limit, n, arr in zip(limits, counts, arrs))
+
+
 def arr_at_risk(assessments: Iterable[Assessment], rules: Rules) -> dict[int, float]:
     """ARR of red and yellow accounts renewing within 90 / 180 days: {90: …, 180: …}."""
-    out = {days: 0.0 for days in rules.renewals.at_risk_days}
-    for a in assessments:
-        if a.health is None or Band(a.health.band) not in (Band.red, Band.yellow):
-            continue
-        for days in out:
-            if 0 <= a.days_to_renewal <= days:
-                out[days] += a.account.arr
-    return out
+    return {r.days: r.arr for r in renewals_at_risk(assessments, rules)}
 
 
 def renewal_outcome(account: Account, outcome: Outcome, on: dt.date, *,

@@ -123,3 +123,22 @@ def map_warnings(contacts: Sequence[Contact], touchpoints: Sequence[Touchpoint],
             out.append(f"High-influence skeptic {c.name}: no touchpoint in "
                        f"{s.skeptic_days} days ({when})")
     return out
+
+
+def stakeholder_warnings(contacts: Sequence[Contact]) -> list[str]:
+    """Thin or broken coverage of the account (docs/workflow.md): fewer than two active
+    stakeholders (single-threaded), a departed champion with no active one, no executive
+    sponsor mapped."""
+    active = [c for c in contacts if c.status == ContactStatus.active]
+    roles = {str(c.role) for c in active}
+    warnings = []
+    if len(active) < 2:
+        warnings.append(f"Single-threaded: {len(active)} active stakeholder"
+                        f"{'s' if len(active) != 1 else ''} (fewer than two)")
+    departed = [c for c in contacts if c.status == ContactStatus.departed
+                and str(c.role) == Role.champion]
+    if departed and Role.champion not in roles:
+        warnings.append(f"Champion departed ({departed[-1].name}) with no active replacement")
+    if Role.executive_sponsor not in roles:
+        warnings.append("No executive sponsor mapped")
+    return warnings

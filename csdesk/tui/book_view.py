@@ -37,15 +37,17 @@ from csdesk.core.models import (
     Snapshot,
     Touchpoint,
 )
+from csdesk.core.phase import has_churned
+from csdesk.core.plans import next_goal_status
 from csdesk.core.qbr import business_days_after
+from csdesk.core.renewals import RenewalsAtRisk, renewals_at_risk
+from csdesk.core.stakeholders import stakeholder_warnings  # noqa: F401 (the tabs' import)
 from csdesk.desk.desk import Desk
 from csdesk.store import queries, schema, writes
 
 Progress = Callable[[int, int], None]
 
 BANDS = (Band.red, Band.yellow, Band.green, Band.unknown)
-GOAL_CYCLE = (GoalStatus.not_started, GoalStatus.on_track, GoalStatus.at_risk,
-              GoalStatus.achieved, GoalStatus.missed)
 
 
 # --- view models ------------------------------------------------------------------------------
@@ -80,12 +82,8 @@ class AccountRow:
             renewal_date=a.account.renewal_date,
             action=a.action.text if a.action else None,
             action_due=a.action.due if a.action else None,
-            churned=is_churned(a),
+            churned=has_churned(a),
         )
-
-
-def is_churned(a: Assessment) -> bool:
-    return a.phase == Phase.churned or a.account.status == "churned"
 
 
 @dataclass(frozen=True)
@@ -101,10 +99,7 @@ class TopLine:
     accounts: int
     total_arr: float
     bands: dict[Band, BandShare]
-    at_risk_90_arr: float
-    at_risk_90_count: int
-    at_risk_180_arr: float
-    at_risk_180_count: int
+    at_risk: tuple[RenewalsAtRisk, ...]  # one per renewals.at_risk_days, nearest first
 
 
 @dataclass
@@ -190,36 +185,24 @@ class AccountDetail:
 
 
 def top_line(assessments: list[Assessment], rules) -> TopLine:
-    """The book's size and where the risk is, in one pass (a save recomputes it: 0.03 s at
-    10,000 accounts). §9: ARR at risk = red and yellow accounts renewing within the window
-    (and within twice it)."""
-    window = rules.renewals.window_days
+    """The book's size and where the risk is (a save recomputes it: 0.03 s at 10,000
+    accounts). ARR at risk is the core's (`renewals_at_risk`, docs/rules.md §9), over the
+    config's `renewals.at_risk_days`."""
     count = dict.fromkeys(BANDS, 0)
     arr = dict.fromkeys(BANDS, 0.0)
     accounts, total = 0, 0.0
-    risk = {window: [0, 0.0], 2 * window: [0, 0.0]}
-    red, yellow = Band.red, Band.yellow
-    for a in assessments:
-        if is_churned(a):
-            continue
+    active = [a for a in assessments if not has_churned(a)]
+    for a in active:
         value, health = a.account.arr, a.health
         band = health.band if health else Band.unknown  # a Band, or its text: same key
         accounts += 1
         total += value
         count[band] += 1
         arr[band] += value
-        if band == red or band == yellow:
-            days = a.days_to_renewal
-            for limit, tally in risk.items():
-                if 0 <= days <= limit:
-                    tally[0] += 1
-                    tally[1] += value
-    (n90, arr90), (n180, arr180) = risk[window], risk[2 * window]
     return TopLine(
         accounts=accounts, total_arr=total,
         bands={b: BandShare(count[b], arr[b]) for b in BANDS},
-        at_risk_90_arr=arr90, at_risk_90_count=n90,
-        at_risk_180_arr=arr180, at_risk_180_count=n180,
+        at_risk=renewals_at_risk(active, rules),
     )
 
 
@@ -398,7 +381,7 @@ class Workbench:
                                       self.as_of if done else None)
 
     def cycle_goal(self, account_id: str, goal: str, status: GoalStatus) -> GoalStatus:
-        following = GOAL_CYCLE[(GOAL_CYCLE.index(GoalStatus(status)) + 1) % len(GOAL_CYCLE)]
+        following = next_goal_status(status)
         with self.lock:
             writes.set_goal_status(self.desk.db, account_id, goal, following)
         return following
@@ -530,23 +513,6 @@ class Workbench:
 
         with self.lock:
             return capture.commit(self.desk.db, plan)
-
-
-def stakeholder_warnings(contacts: list[Contact]) -> list[str]:
-    """What the Stakeholders tab warns about: thin or broken coverage of the account."""
-    active = [c for c in contacts if c.status == ContactStatus.active]
-    roles = {str(c.role) for c in active}
-    warnings = []
-    if len(active) < 2:
-        warnings.append(f"Single-threaded: {len(active)} active stakeholder"
-                        f"{'s' if len(active) != 1 else ''} (fewer than two)")
-    departed = [c for c in contacts if c.status == ContactStatus.departed
-                and str(c.role) == "champion"]
-    if departed and "champion" not in roles:
-        warnings.append(f"Champion departed ({departed[-1].name}) with no active replacement")
-    if "executive_sponsor" not in roles:
-        warnings.append("No executive sponsor mapped")
-    return warnings
 
 
 def _last_contact(contact: Contact, touchpoints: list[Touchpoint]) -> dt.date | None:

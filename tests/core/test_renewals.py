@@ -66,3 +66,28 @@ def test_arr_at_risk_sums_red_and_yellow_renewing_within_90_and_180_days():
              scored("E", 160_000, 181, "red"), scored("F", 320_000, 30, "green")]
     assert [a.health.band for a in book_] == ["red", "yellow", "red", "yellow", "red", "green"]
     assert arr_at_risk(book_, RULES) == {90: 30_000, 180: 150_000}
+
+
+@pytest.mark.parametrize("at_risk_days, expected", [
+    ((90, 180), [(90, 2, 30_000), (180, 4, 150_000)]),
+    ((30, 60), [(30, 1, 10_000), (60, 1, 10_000)]),
+    ((91, 181), [(91, 3, 70_000), (181, 5, 310_000)]),
+])
+def test_renewals_at_risk_counts_and_sums_over_the_configured_days(at_risk_days, expected):
+    from csdesk.core.config import Renewals
+    from csdesk.core.renewals import renewals_at_risk
+
+    def scored(account_id, arr, days, band):
+        active = {"red": 10, "yellow": 40, "green": 90}[band]
+        data = book(account(account_id=account_id, arr=arr, renewal_date=ahead(days)),
+                    usage=(usage(1, active),), touchpoints=(touch(1),),
+                    history=daily(band, 5, 1))
+        return assess(data, AS_OF, RULES)
+
+    book_ = [scored("A", 10_000, 30, "red"), scored("B", 20_000, 90, "yellow"),
+             scored("C", 40_000, 91, "red"), scored("D", 80_000, 180, "yellow"),
+             scored("E", 160_000, 181, "red"), scored("F", 320_000, 30, "green"),
+             scored("G", 640_000, -1, "red")]  # past its date: not counted
+    rules = RULES.model_copy(update={"renewals": Renewals(at_risk_days=at_risk_days)})
+    assert [(r.days, r.count, r.arr) for r in renewals_at_risk(book_, rules)] == expected
+    assert arr_at_risk(book_, rules) == {days: arr for days, _, arr in expected}

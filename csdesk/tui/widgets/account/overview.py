@@ -9,16 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Sparkline, Static
 
 from csdesk.core.config import DIMENSIONS
+from csdesk.core.expansion import GATE_TEXT
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import due_text, level_text, plain
-
-GATES = [
-    ("green_60_days", "green for 60 consecutive days"),
-    ("goal_with_roi", "a success-plan goal achieved, with an ROI note"),
-    ("champion_engaged", "an active champion and a completed touchpoint in the last 30 days"),
-    ("renewal_not_within_60_days", "renewal not within 60 days"),
-]
 
 
 def dimensions_text(detail: AccountDetail) -> Text:
@@ -113,7 +107,7 @@ def gates_text(detail: AccountDetail) -> Text:
     text.append("Expansion gate ", style="bold")
     text.append("qualified\n" if gates.qualified else "not qualified\n",
                 style="green" if gates.qualified else "dim")
-    for key, words in GATES:
+    for key, words in GATE_TEXT.items():  # the core's words (docs/rules.md §6)
         ok = getattr(gates, key)
         text.append("[x] " if ok else "[ ] ", style="green" if ok else "red")
         text.append(words + "\n", style="" if ok else "dim")
