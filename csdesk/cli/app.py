@@ -278,13 +278,21 @@ def _plan_commands(command) -> None:
     add_plan_commands(command, _lazy, _common)
 
 
+# The workbench `csdesk` opens without a command. The command line never imports the TUI
+# (the layers of docs/architecture.md, checked by import-linter): the program,
+# csdesk/__main__.py, hands it to `run` (what the `csdesk` script and `python -m csdesk` call).
+_workbench: Handler | None = None
+
+
 def _open_workbench(ctx: Context) -> int:
+    if _workbench is None:
+        print("csdesk: name a command (csdesk --help); the workbench opens from the csdesk "
+              "program", file=sys.stderr)
+        return 2
     # A big book's other slices start scoring before the app's imports and threads
     # (`Desk.start_scoring`): they work while it starts and draws its first screen.
     ctx.desk().start_scoring()
-    from csdesk.tui.app import run_workbench
-
-    return run_workbench(ctx)
+    return _workbench(ctx)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     return _execute(_context(argv))
 
 
-def run() -> None:
-    """The `csdesk` program: `main`, and then a command's process ends at once.
+def run(workbench: Handler | None = None) -> None:
+    """The `csdesk` program: `main`, and then a command's process ends at once; with no
+    command, `workbench(ctx)` (csdesk/__main__.py gives the TUI's).
 
     Before it ends, all output is flushed and the book closed (SQLite checkpoints its
     write-ahead log into the file on close), so nothing is lost. What is skipped is freeing,
@@ -303,6 +312,8 @@ def run() -> None:
     coverage (anything that set a profile or trace function): they write their reports at
     the end.
     """
+    global _workbench
+    _workbench = workbench or _workbench
     ctx = _context(sys.argv[1:])
     if ctx.args.handler is _open_workbench or sys.getprofile() or sys.gettrace():
         raise SystemExit(_execute(ctx))
