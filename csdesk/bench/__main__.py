@@ -17,6 +17,7 @@ the highest of the runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
