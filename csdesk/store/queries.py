@@ -748,3 +748,15 @@ def data_version(db: sqlite_utils.Database) -> int:
     """SQLite's `PRAGMA data_version`: changes when another connection commits to the book
     (a cron `csdesk score`, a `csdesk log` from a shell, an import)."""
     return db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def upcoming_scheduled(db: sqlite_utils.Database, account_id: str, as_of: dt.date
+                       ) -> list[Touchpoint]:
+    """An account's scheduled touchpoints dated after as_of, soonest last (the Timeline shows
+    what is coming above what happened; docs/workflow.md)."""
+    days, make, flag_sets = _Days(), _touchpoint, _Flags()
+    return [make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt, None)
+            for a, d, k, st, sm, fl, who, rt in db.execute(
+                "SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
+                "FROM touchpoints WHERE account_id = ? AND date > ? AND status = 'scheduled' "
+                "ORDER BY date DESC, id", [account_id, as_of.isoformat()])]

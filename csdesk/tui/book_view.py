@@ -318,7 +318,8 @@ class Workbench:
         from csdesk.desk import forecast as forecast_service
 
         return AccountDetail(assessment, data, lines, notes, trend,
-                             timeline=_timeline(touchpoints, notes),
+                             timeline=_timeline(queries.upcoming_scheduled(
+                                 db, account_id, self.as_of) + touchpoints, notes),
                              renewal=forecast_service.account_renewal(desk or self.desk,
                                                                       assessment, data),
                              renewal_history=forecast_service.renewal_history(

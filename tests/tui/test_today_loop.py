@@ -219,3 +219,25 @@ async def test_portfolio_shows_alert_quality_per_trigger_kind(app):
         rows = app.workbench.alert_quality()
         [renewal] = [q for q in rows if q.kind == "renewal"]
         assert renewal.snoozed == 1 and renewal.not_relevant == 1 and renewal.raised >= 1
+
+
+async def test_scheduled_touchpoints_show_in_the_timeline_and_on_their_day(app, demo_book):
+    import datetime as dt
+
+    from csdesk.core.models import Touchpoint
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        account_id = next(iter(app.book.assessments))
+        later = AS_OF + dt.timedelta(days=3)
+        for day in (AS_OF, later):
+            app.workbench.log_touchpoint(Touchpoint(
+                account_id=account_id, date=day, kind="qbr", status="scheduled",
+                summary=f"QBR on {day}"))
+        timeline = app.workbench.detail(account_id).timeline
+        assert [e.text for e in timeline[:2]] == [f"QBR on {later}", f"QBR on {AS_OF}"]
+        app.action_rescore()
+        await settle(pilot)
+        [today] = [i for i in app.book.brief if i.kind == ItemKind.scheduled
+                   and i.account_id == account_id]
+        assert today.id == f"{account_id}:scheduled:{AS_OF}:qbr" and not today.overdue

@@ -188,7 +188,11 @@ class TodayScreen(BookScreen):
         self.query_one("#queue-title", Label).update(title)
         rows = group_by_account(items) if self.grouped and not self.showing_snoozed else items
         table = self.query_one("#queue", RowTable)
+        was, before = table.cursor, table.highlighted
         table.set_rows(rows)
+        if before is not None and rows and table.highlighted is not None and (
+                _brief_key(table.highlighted) != _brief_key(before)):
+            table.cursor = min(was, len(rows) - 1)  # the item done: stay where it was
         if not rows:
             self.query_one("#queue-detail", Static).update("")
 
