@@ -93,8 +93,8 @@ def alert_clears_when(alert: Alert) -> str:
         return f"a check-in, or any completed touchpoint but a tech touch, logged on or after {day}"
     if alert.level == AlertLevel.warning:
         return f"an escalation or executive touchpoint logged on or after {day}"
-    return (f"an escalation or executive touchpoint and a written save plan (a root cause and "
-            f"one remediation action with owner and due date), on or after {day}")
+    return (f"an escalation or executive touchpoint and a written save plan (root cause, one "
+            f"action with owner and due), on or after {day}")
 
 
 def critical_left(alert: Alert, data: AccountData, as_of: dt.date) -> str:
@@ -107,10 +107,9 @@ def critical_left(alert: Alert, data: AccountData, as_of: dt.date) -> str:
     written = any(p.trigger == alert.trigger and p.trigger_date >= alert.trigger_date
                   and plan_is_written(p) for p in data.save_plans)
     if touched and not written:
-        return (f"{touched[0].kind} logged on {touched[0].date}; left: the save plan written "
-                "(root cause, one action with owner and due date)")
+        return f"{touched[0].kind} logged {touched[0].date}; left: the save plan written"
     if written and not touched:
-        return "save plan written; left: an escalation or executive touchpoint"
+        return "plan written; left: an escalation or executive touchpoint"
     return ""
 
 
