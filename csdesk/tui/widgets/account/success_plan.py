@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from csdesk.core.models import Goal, GoalStatus
-from csdesk.core.plans import measurable_goals
+from csdesk.core.plans import measurable_goals, next_goal_status
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.editing import change, confirm
 from csdesk.tui.widgets.account.tab import AccountTab
@@ -21,12 +21,6 @@ from csdesk.tui.widgets.row_table import Column, RowTable
 
 GOAL_STYLE = {"achieved": "green", "on_track": "green", "not_started": "",
               "at_risk": "yellow", "missed": "red"}
-NEXT_STATUS = {GoalStatus.not_started: GoalStatus.on_track,
-               GoalStatus.on_track: GoalStatus.at_risk,
-               GoalStatus.at_risk: GoalStatus.achieved,
-               GoalStatus.achieved: GoalStatus.missed,
-               GoalStatus.missed: GoalStatus.not_started}
-
 
 def goal_cells(goal: Goal) -> list[Text]:
     status = str(goal.status)
@@ -116,7 +110,7 @@ class SuccessPlanTab(AccountTab):
         goal = self.highlighted
         if goal is None:
             return
-        new_status = NEXT_STATUS[GoalStatus(goal.status)]
+        new_status = next_goal_status(goal.status)  # the core's cycle
         if new_status == GoalStatus.achieved and not (goal.roi_note or "").strip():
             self.edit_goal(goal, status=str(new_status))  # achieved asks for its ROI
             return
