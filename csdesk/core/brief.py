@@ -188,8 +188,10 @@ def task_items(a: Assessment, as_of: dt.date) -> list[BriefItem]:
 def scheduled_items(a: Assessment, as_of: dt.date) -> list[BriefItem]:
     """Scheduled touchpoints on their day; a past one still scheduled asks to be marked
     completed or missed."""
-    out = []
+    out, seen = [], {}
     for t in a.scheduled:
+        key = f"{a.account.account_id}:scheduled:{t.date}:{t.kind}"
+        seen[key] = seen.get(key, 0) + 1  # a second one of a kind that day: `…:qbr:2`
         what = str(t.kind).replace("_", " ")
         summary = f": {t.summary}" if t.summary else ""
         past = t.date < as_of
@@ -197,7 +199,7 @@ def scheduled_items(a: Assessment, as_of: dt.date) -> list[BriefItem]:
             a, ItemKind.scheduled, AlertLevel.info,
             f"{'Was scheduled' if past else 'Scheduled today'}: {what}{summary}",
             "Mark it completed or missed" if past else "Hold it, then log how it went",
-            t.date, past, id=f"{a.account.account_id}:scheduled:{t.date}:{t.kind}",
+            t.date, past, id=key if seen[key] == 1 else f"{key}:{seen[key]}",
             clears_when="the touchpoint marked completed or missed (t logs it completed)",
             respond_with=t.kind))
     return out

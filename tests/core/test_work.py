@@ -403,3 +403,32 @@ def test_alert_quality_counts_each_item_once_per_column_in_the_window():
     got = {q.kind: q for q in work.alert_quality(raised, answered, snoozes, AS_OF, RULES)}
     assert got["band_red"] == work.AlertQuality("band_red", 2, 1, 1, 0)
     assert got["renewal"] == work.AlertQuality("renewal", 1, 0, 1, 1)
+
+
+# --- invariants -----------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(picks=st.lists(st.tuples(st.integers(0, 30), st.integers(-5, 20), st.booleans()),
+                      max_size=8))
+def test_snoozes_split_the_items_and_hide_only_their_own_ids(picks):
+    data = red_book(10, nps=(nps(3, 2, "a@x.example"), nps(4, 1, "b@x.example")),
+                    touchpoints=(touch(100, "email"), touch(0, "call", "scheduled"),
+                                 touch(0, "call", "scheduled", summary="second")),
+                    tasks=tuple(Task(id=n, account_id="A1", text=f"t{n}", created_on=ago(1))
+                                for n in range(3)))
+    every = items(data) + build_brief_and_snoozed([assess(data, AS_OF, RULES)], AS_OF,
+                                                 RULES)[1]
+    ids = [i.id for i in every]
+    assert len(ids) == len(set(ids))  # each item once, under an id of its own
+    snoozes = tuple(
+        snooze(ids[n % len(ids)], AS_OF + dt.timedelta(days=days),
+               cleared=ago(0) if cleared else None) for n, days, cleared in picks)
+    a = assess(data.model_copy(update={"snoozes": snoozes}), AS_OF, RULES)
+    shown, snoozed = build_brief_and_snoozed([a], AS_OF, RULES)
+    in_force = {s.item_id for s in snoozes if s.cleared_on is None and s.until > AS_OF}
+    assert sorted(i.id for i in shown + snoozed) == sorted(ids)
+    assert {i.id for i in snoozed} == in_force
