@@ -1,4 +1,4 @@
-"""The command line (DATA_AND_CLI.md "Commands"): parse, dispatch, map errors to exit codes.
+"""The command line (docs/cli.md "Commands"): parse, dispatch, map errors to exit codes.
 
 Exit codes: 0 done; 2 refused input (a message on stderr says what and where; nothing was
 written); 1 anything unexpected. The handlers live in `csdesk.cli.commands`; this module is the table.

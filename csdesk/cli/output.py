@@ -1,4 +1,4 @@
-"""What `csdesk score`, `today` and `account` print: the JSON payloads of DATA_AND_CLI.md and
+"""What `csdesk score`, `today` and `account` print: the JSON payloads of docs/cli.md and
 their text renderings. Pure functions of the assessments; the commands do the I/O.
 
 Text from the book (names, titles, summaries) goes through `printable` so control characters

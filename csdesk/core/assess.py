@@ -1,4 +1,4 @@
-"""One account's full picture as of a day: every rule of PLAYBOOK_RULES.md §1-§9 composed."""
+"""One account's full picture as of a day: every rule of docs/rules.md §1-§9 composed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every number of PLAYBOOK_RULES.md in one place, with the seed's values as defaults.
+"""Every number of docs/rules.md in one place, with the seed's values as defaults.
 
 A user's `config.toml` overrides any of them; the tables mirror the spec's sections. Models
 forbid unknown keys so a typo is refused with the key's name instead of being ignored.

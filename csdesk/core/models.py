@@ -2,7 +2,7 @@
 
 These are the shapes every other layer speaks: the store reads rows into them, the rules in
 `csdesk.core` compute over them, the TUI and CLI render them. Field names follow the import
-columns of DATA_AND_CLI.md so a CSV row, a SQLite row and a model line up one to one.
+columns of docs/import.md so a CSV row, a SQLite row and a model line up one to one.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ class _Row(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-# --- the import tables (DATA_AND_CLI.md "Import files") -------------------------------------
+# --- the import tables (docs/import.md "CSV tables") -------------------------------------
 
 
 # Sane ranges (issue 24): money up to a trillion dollars and finite, counts up to a billion
@@ -298,7 +298,7 @@ class Goal(_Row):
 
 
 class Renewal(_Row):
-    """A logged renewal outcome (PLAYBOOK_RULES.md §9)."""
+    """A logged renewal outcome (docs/rules.md §9)."""
 
     account_id: str = Field(min_length=1)
     date: dt.date
@@ -338,7 +338,7 @@ class MilestoneItem(_Row):
 
 
 class Snapshot(_Row):
-    """One account's score on one day (PLAYBOOK_RULES.md §2: trends read from history)."""
+    """One account's score on one day (docs/rules.md §2: trends read from history)."""
 
     account_id: str = Field(min_length=1)
     date: dt.date

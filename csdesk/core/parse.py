@@ -2,7 +2,7 @@
 
 The one date parser and the one money parser of csdesk (STYLE.md: one way to do a thing), plus
 the header aliases that let Salesforce, HubSpot, ChurnZero and Gainsight exports import with
-their own column names (DATA_AND_CLI.md "Import files"). Pure functions; no I/O.
+their own column names (docs/import.md "Headers"). Pure functions; no I/O.
 """
 
 from __future__ import annotations

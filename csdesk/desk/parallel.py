@@ -1,6 +1,6 @@
 """A whole-book run split over processes, each scoring a slice of the accounts.
 
-The rules read one account's rows at a time (PLAYBOOK_RULES.md §2-§9), so a book splits into
+The rules read one account's rows at a time (docs/rules.md §2-§9), so a book splits into
 slices of its accounts, contiguous in book order. `start` sets other processes to work on all
 slices but the first; `Running.finish` does the first in this process and collects what the
 others concluded, pickled through a pipe; the results come back in slice order, so

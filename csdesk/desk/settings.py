@@ -1,4 +1,4 @@
-"""Where things live and what day it is (DATA_AND_CLI.md "Where things live").
+"""Where things live and what day it is (docs/cli.md "Environment variables", "Config file").
 
 The only place csdesk reads the environment, the clock or the config file; everything below
 takes these as parameters.

@@ -1,7 +1,7 @@
 """Set-based reads of the whole book: one query per table, grouped by account in Python.
 
 Rows come back as core models. Rows dated after `as_of` are left out here already, so scoring
-a past day reproduces what was known then (PLAYBOOK_RULES.md, preamble).
+a past day reproduces what was known then (docs/rules.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The SQLite book: schema, pragmas, opening and migrations.
 
-One file per book. The import tables carry the import columns of DATA_AND_CLI.md so the book
+One file per book. The import tables carry the import columns of docs/import.md so the book
 reads well in sqlite3 or Datasette; csdesk's own tables sit beside them. The schema version lives
 in `PRAGMA user_version` and the file is marked as ours with `PRAGMA application_id`.
 """

@@ -1,4 +1,4 @@
-"""The one date parser, the one money parser, and the header aliases (DATA_AND_CLI.md)."""
+"""The one date parser, the one money parser, and the header aliases (docs/import.md)."""
 
 import datetime as dt
 

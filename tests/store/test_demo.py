@@ -1,4 +1,4 @@
-"""The demo book: deterministic, and it exercises every rule of PLAYBOOK_RULES.md."""
+"""The demo book: deterministic, and it exercises every rule of docs/rules.md."""
 
 import datetime as dt
 from collections import Counter

@@ -1,4 +1,4 @@
-"""`csdesk import` rules (DATA_AND_CLI.md "Import files" and "Rules"), on real SQLite files."""
+"""`csdesk import` rules (docs/import.md), on real SQLite files."""
 
 import datetime as dt
 import json

@@ -58,7 +58,7 @@ async def test_first_screen_shows_the_queue(app):
         queue = app.screen.query_one("#queue", RowTable)
         assert len(queue.rows) == len(app.book.brief) > 0
         first = queue.rows[0]
-        # Overdue first (DATA_AND_CLI.md `today`), then by level.
+        # Overdue first (docs/cli.md `today`), then by level.
         assert first.overdue or not any(item.overdue for item in queue.rows)
 
 

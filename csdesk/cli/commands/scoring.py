@@ -1,6 +1,6 @@
 """Commands that read the rules' conclusions: score, today, account.
 
-Each scores the book as of the day and stores the day's snapshots (PLAYBOOK_RULES.md §2).
+Each scores the book as of the day and stores the day's snapshots (docs/rules.md §2).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ book's shape), built on first look or a few accounts at a time (`DemoBook.chunks
 like any import. Everything comes from one `random.Random(seed)` and every date is
 relative to `as_of`, so the same seed and day give the same book.
 
-Each account follows a *story* that exercises the rules of PLAYBOOK_RULES.md: thriving accounts
+Each account follows a *story* that exercises the rules of docs/rules.md: thriving accounts
 qualify for expansion (§6), slipping ones turn yellow (§4 watch), at-risk ones turn red with a
 login cliff, missed touchpoints, a ticket spike, an open critical ticket and a complaint (§5),
 champions leave (§4 critical), new customers go through onboarding milestones (§7), renewals fall

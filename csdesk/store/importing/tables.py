@@ -30,7 +30,7 @@ class Table:
     name: str
     model: type[BaseModel]
     columns: tuple[str, ...]  # stored columns, in the order export writes them
-    key: tuple[str, ...]  # the natural key (DATA_AND_CLI.md "Rules")
+    key: tuple[str, ...]  # the natural key (docs/import.md "Natural keys")
     conflict: str | None  # the SQL conflict target matching the unique index; None: insert only
 
 
