@@ -1,0 +1,108 @@
+"""A save that fails keeps the form open with what was typed, saying why; book text in a
+form's inputs is shown escaped and an untouched field saves the stored text (issue 24)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from textual.widgets import Input
+
+from csdesk.tui.forms import ContactForm, NoteForm
+
+from .conftest import SIZE, make_app, settle
+from .test_flows import _stakeholders, open_note_form
+
+
+def _notes(path, account_id) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [t for t, in conn.execute("SELECT text FROM notes WHERE account_id = ?",
+                                         [account_id])]
+    finally:
+        conn.close()
+
+
+def _problem(form) -> str:
+    return str(form.query_one("#form-problem").render())
+
+
+async def test_a_note_saved_while_the_book_is_locked_stays_in_its_form(demo_book):
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            account_id = await open_note_form(pilot)
+            form = app.screen
+            before = _notes(demo_book, account_id)
+            await pilot.press(*"Renewal at risk: ", "enter", *"budget cut")
+            app.workbench.desk.db.execute("PRAGMA busy_timeout = 50")
+            other = sqlite3.connect(demo_book, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form and isinstance(form, NoteForm)
+            assert form.text == "Renewal at risk: \nbudget cut"
+            assert "Not saved" in _problem(form) and "locked" in _problem(form)
+            other.execute("ROLLBACK")
+            other.close()
+            await pilot.press("ctrl+s")  # again, once the lock is gone
+            await settle(pilot)
+            assert not isinstance(app.screen, NoteForm)
+            assert _notes(demo_book, account_id) == [*before, "Renewal at risk: \nbudget cut"]
+    finally:
+        app.workbench.close()
+
+
+async def test_a_note_refused_by_a_constraint_stays_in_its_form(demo_book):
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            account_id = await open_note_form(pilot)
+            form = app.screen
+            await pilot.press(*"typed with care")
+            other = sqlite3.connect(demo_book)
+            other.execute("PRAGMA foreign_keys = OFF")
+            other.execute("DELETE FROM accounts WHERE account_id = ?", [account_id])
+            other.commit()
+            other.close()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form and form.text == "typed with care"
+            assert "Not saved" in _problem(form) and "FOREIGN KEY" in _problem(form)
+    finally:
+        app.workbench.close()
+
+
+HOSTILE = {"name": "Eve\x1b]0;pwned\x07 Ray\x1b[2J", "title": "CTO\x1b]52;c;ZXZpbA==\x07",
+           "email": "eve\u202e@example.com"}
+
+
+async def test_the_stakeholder_form_shows_book_text_escaped_and_saves_it_unchanged(demo_book):
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            account_id, screen, stakeholders = await _stakeholders(pilot)
+            line = stakeholders.rows[stakeholders.cursor]
+            db = app.workbench.desk.db
+            db.execute("UPDATE contacts SET name = ?, title = ?, email = ? WHERE id = ?",
+                       [HOSTILE["name"], HOSTILE["title"], HOSTILE["email"], line.rowid])
+            contact = line.contact.model_copy(update=HOSTILE)
+            tab = stakeholders.tree.parent
+            while not hasattr(tab, "edit_contact"):
+                tab = tab.parent
+            tab.edit_contact(type(line)(**{**line.__dict__, "contact": contact})
+                             if hasattr(line, "__dict__") else line)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, ContactForm)
+            shown = {wid: form.query_one(f"#{wid}", Input).value for wid in HOSTILE}
+            assert shown == {"name": "Eve\\x1b]0;pwned\\x07 Ray\\x1b[2J",
+                             "title": "CTO\\x1b]52;c;ZXZpbA==\\x07",
+                             "email": "eve\\u202e@example.com"}
+            assert not any("\x1b" in v or "\x07" in v or "\u202e" in v for v in shown.values())
+            await pilot.press("ctrl+s")  # untouched: the stored text stays as it was
+            await settle(pilot)
+            row = db.execute("SELECT name, title, email FROM contacts WHERE id = ?",
+                             [line.rowid]).fetchone()
+            assert row == (HOSTILE["name"], HOSTILE["title"], HOSTILE["email"])
+    finally:
+        app.workbench.close()
