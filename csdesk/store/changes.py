@@ -10,10 +10,12 @@ is assessed again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import pickle
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -46,6 +48,33 @@ CREATE TRIGGER IF NOT EXISTS {table}_version_delete AFTER DELETE ON {table} BEGI
 END;"""
 
 
+def _table_triggers(table: str) -> str:
+    return _triggers(table, "{row}.account_id", "{row}.account_id")
+
+
+@contextlib.contextmanager
+def versions_raised_once(conn: sqlite3.Connection, table: str,
+                         account_ids: Iterable[str]) -> Iterator[None]:
+    """For a bulk write of `table`'s rows inside the caller's write transaction: its version
+    triggers are dropped while the rows go in, then each account written is raised once, set-
+    based, and the triggers are back - all in the same transaction, so no other writer (who
+    would wait for the write lock) can slip past them. A row-by-row trigger doubles the time
+    of a 200,000-row usage import."""
+    if table not in ACCOUNT_TABLES:
+        yield
+        return
+    for op in ("insert", "update", "delete"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_version_{op}")
+    yield
+    conn.execute("INSERT INTO account_versions (account_id, version) "
+                 "SELECT DISTINCT value, 1 FROM json_each(?) WHERE true "
+                 "ON CONFLICT (account_id) DO UPDATE SET version = version + 1",
+                 [json.dumps(sorted(set(account_ids)))])
+    for statement in _table_triggers(table).split("END;"):
+        if statement.strip():
+            conn.execute(statement + "END;")
+
+
 def account_versions_schema() -> str:
     """The DDL: the `account_versions` table and its triggers (part of schema version 3)."""
     parts = ["""
@@ -68,7 +97,7 @@ CREATE TABLE IF NOT EXISTS kept_views (
     payload BLOB NOT NULL
 ) WITHOUT ROWID;"""]
     for table in ACCOUNT_TABLES:
-        parts.append(_triggers(table, "{row}.account_id", "{row}.account_id"))
+        parts.append(_table_triggers(table))
     # A remediation action belongs to its plan's account.
     plan_account = "(SELECT account_id FROM save_plans WHERE id = {row}.plan_id)"
     parts.append(_triggers("save_plan_actions", "coalesce(" + plan_account + ", '')",

@@ -177,3 +177,30 @@ def test_kept_views_are_what_a_fresh_computation_gives(demo_file, tmp_path_facto
     apply(book, edits)
     assert views(True) == views(False)
     assert views(True) == views(False)  # kept anew, then reused
+
+
+def test_a_bulk_import_raises_each_account_written_once_and_keeps_the_triggers(tmp_path):
+    from csdesk.store.importing import import_paths
+    from csdesk.core.config import Rules
+    from csdesk.store.schema import open_book
+
+    book = tmp_path / "book.db"
+    db = open_book(book)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "account_id,name,arr,contract_start,renewal_date\n"
+        "a1,Acme,1000,2026-01-01,2027-01-01\nb2,Bolt,2000,2026-01-01,2027-01-01\n")
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(1200)]
+    (folder / "usage.csv").write_text("account_id,date,active_users\n" + "".join(
+        f"a1,{d},{n}\n" for n, d in enumerate(days)))
+    import_paths(db, [folder], as_of=AS_OF, rules=Rules())
+    versions = dict(db.execute("SELECT account_id, version FROM account_versions").fetchall())
+    assert versions == {"a1": 2, "b2": 1}  # its account row, then its usage once
+    triggers = {n for n, in db.execute("SELECT name FROM sqlite_master WHERE type='trigger' "
+                                       "AND name LIKE 'usage_version_%'")}
+    assert triggers == {"usage_version_insert", "usage_version_update", "usage_version_delete"}
+    db.execute("UPDATE usage SET active_users = 1 WHERE account_id = 'a1' AND date = '2020-01-01'")
+    assert db.execute("SELECT version FROM account_versions WHERE account_id = 'a1'"
+                      ).fetchone()[0] == 4  # the update trigger raises NEW and OLD
+    db.conn.close()

@@ -5,6 +5,7 @@ onboarding milestones (§7)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import operator
@@ -21,6 +22,7 @@ from csdesk.core import models as m
 from csdesk.core.config import Rules
 from csdesk.core.onboarding import new_milestones
 from csdesk.core.profiles import Profile
+from csdesk.store import changes
 from csdesk.store.importing.files import read_sources
 from csdesk.store.importing.rows import Batch, Reader, Row, rows_of
 from csdesk.store.importing.sources import ImportRefused, Problem, Source
@@ -155,9 +157,6 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
 
 _VALUES = operator.itemgetter(2)  # a read row's stored values
 
-
-_UIDS = uuid.UUID("6f1d1c2e-7d3a-4c55-9a0e-2b8d5f1c9e24")  # csdesk's namespace for touchpoint uids
-
 # Two dates of one row that must come in order (issue 24): the model refuses them out of order
 # (a cross-field check, which the importer's column-wise reading does not run).
 _ORDERED = {"accounts": ("contract_start", "renewal_date"), "tickets": ("opened_on", "closed_on")}
@@ -172,6 +171,9 @@ def _check_order(by_table: dict[str, list], problems: list[Problem]) -> None:
                 if values[a] is not None and values[b] is not None and values[b] < values[a]:
                     problems.append(Problem(label, line, then,
                                             f"{values[b]} is before {first} {values[a]}"))
+
+
+_UIDS = uuid.UUID("6f1d1c2e-7d3a-4c55-9a0e-2b8d5f1c9e24")  # csdesk's namespace for touchpoint uids
 
 
 def with_uids(db: sqlite_utils.Database, rows: list[Row]) -> list[Row]:
@@ -278,10 +280,16 @@ def _upsert_sql(name: str) -> str:
 
 
 def _write_table(conn, name: str, rows: list[tuple]) -> None:
-    """One table's rows, upserted on the natural key."""
-    empty = conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
-    if not (empty and _insert_fresh(conn, name, rows)):
-        conn.executemany(_upsert_sql(name), rows)
+    """One table's rows, upserted on the natural key; a big batch raises each account's
+    version once, not once a row (`changes.versions_raised_once`)."""
+    bulk = contextlib.nullcontext()
+    if len(rows) >= 1_000 and name in changes.ACCOUNT_TABLES:
+        at = TABLES[name].columns.index("account_id")
+        bulk = changes.versions_raised_once(conn, name, (r[at] for r in rows))
+    with bulk:
+        empty = conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
+        if not (empty and _insert_fresh(conn, name, rows)):
+            conn.executemany(_upsert_sql(name), rows)
 
 
 def _insert_fresh(conn, name: str, rows: list[tuple]) -> bool:
