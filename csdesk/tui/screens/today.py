@@ -176,7 +176,8 @@ class TodayScreen(BookScreen):
         items = book.snoozed if self.showing_snoozed else book.brief
         overdue = sum(1 for item in book.brief if item.overdue)
         if self.showing_snoozed:
-            title = (f"Snoozed · {len(book.snoozed):,} items, hidden until their day"
+            n = len(book.snoozed)
+            title = (f"Snoozed · {n:,} item{'' if n == 1 else 's'}, hidden until their day"
                      "  ·  z brings one back · Z the queue")
         else:
             accounts = len({i.account_id for i in book.brief})
@@ -188,6 +189,8 @@ class TodayScreen(BookScreen):
         self.query_one("#queue-title", Label).update(title)
         rows = group_by_account(items) if self.grouped and not self.showing_snoozed else items
         table = self.query_one("#queue", RowTable)
+        table.empty_text = ("Nothing snoozed. Z shows the queue." if self.showing_snoozed else
+                            "Nothing needs you today. Press 2 to browse the accounts.")
         was, before = table.cursor, table.highlighted
         table.set_rows(rows)
         if before is not None and rows and table.highlighted is not None and (
