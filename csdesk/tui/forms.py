@@ -8,6 +8,7 @@ in one transaction and refreshes the screens. The common case of each form is it
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from csdesk.core.models import (
+    MAX_MONEY,
     Contact,
     ContactStatus,
     Flag,
@@ -436,8 +438,14 @@ class RenewalForm(Form):
             except ValueError:
                 self.problem(f"new ARR: {raw!r} is not an amount")
                 return
+            if not math.isfinite(new_arr):  # inf, 1e400, nan (issue 24)
+                self.problem(f"new ARR: {raw!r} is not an amount")
+                return
             if new_arr < 0:
                 self.problem("new ARR cannot be negative")
+                return
+            if new_arr > MAX_MONEY:
+                self.problem(f"new ARR: {raw!r} is over {MAX_MONEY:,.0f}")
                 return
         preventable = self.query_one("#preventable", Select).value
         text = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731

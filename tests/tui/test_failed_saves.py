@@ -106,3 +106,34 @@ async def test_the_stakeholder_form_shows_book_text_escaped_and_saves_it_unchang
             assert row == (HOSTILE["name"], HOSTILE["title"], HOSTILE["email"])
     finally:
         app.workbench.close()
+
+
+async def test_the_renewal_form_refuses_absurd_arr_naming_the_field(demo_book):
+    from csdesk.tui.forms import RenewalForm
+
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
+            account_id = app.screen.selected_account_id()
+            count = "SELECT count(*) FROM renewals WHERE account_id = ?"
+            before = app.workbench.desk.db.execute(count, [account_id]).fetchone()
+            await pilot.press("o")
+            form = app.screen
+            assert isinstance(form, RenewalForm)
+            form.query_one("#outcome").value = "renewed"
+            for typed, says in [("inf", "is not an amount"), ("1e400", "is not an amount"),
+                                ("nan", "is not an amount"), ("-5", "negative"),
+                                ("1e13", "is over")]:
+                form.query_one("#new-arr", Input).value = typed
+                form.action_save()
+                await pilot.pause()
+                assert app.screen is form, typed
+                shown = _problem(form)
+                assert says in shown and "new ARR" in shown, (typed, shown)
+                assert "pydantic" not in shown and "http" not in shown
+            assert app.workbench.desk.db.execute(count, [account_id]).fetchone() == before
+    finally:
+        app.workbench.close()
