@@ -111,6 +111,7 @@ class BookView:
     brief: list[BriefItem]
     top: TopLine
     empty: bool = False
+    snoozed: list[BriefItem] = field(default_factory=list)  # hidden by a snooze
 
     @functools.cached_property
     def rows(self) -> list[AccountRow]:
@@ -132,7 +133,9 @@ class BookView:
         view = BookView(
             as_of=self.as_of, assessments=assessments,
             brief=with_account(self.brief, account_id, assessment, self.as_of, rules),
-            top=top_line(list(assessments.values()), rules))
+            top=top_line(list(assessments.values()), rules),
+            snoozed=with_account(self.snoozed, account_id, assessment, self.as_of, rules,
+                                 snoozed=True))
         if "rows" in self.__dict__ and any(r.account_id == account_id for r in self.rows):
             new = AccountRow.of(assessment)
             view.rows = [new if r.account_id == account_id else r for r in self.rows
@@ -258,21 +261,16 @@ class Workbench:
             return view
 
     def _view(self, assessments: list[Assessment], *, empty: bool = False) -> BookView:
-        brief = self.desk.brief(assessments) if assessments else []
+        from csdesk.desk import work
+
+        brief = work.brief(self.desk, assessments) if assessments else work.Brief([], [])
         return BookView(
             as_of=self.as_of,
             assessments={a.account.account_id: a for a in assessments},
-            brief=brief,
+            brief=brief.items,
             top=top_line(assessments, self.rules),
             empty=empty,
-    def alert_quality(self) -> list:
-        """Alert quality per trigger kind (docs/workflow.md), read without waiting for a
-        scoring run."""
-        from csdesk.desk import work
-
-        with self._reading() as desk:
-            return work.alert_quality(desk)
-
+            snoozed=brief.snoozed,
         )
 
     def refreshed(self, book: BookView | None, account_id: str
@@ -283,6 +281,14 @@ class Workbench:
             assessment, data = self.desk.assess_account(account_id)
             view = book.rescored(assessment, self.rules) if book is not None else None
             return view, self._detail(assessment, data)
+
+    def alert_quality(self) -> list:
+        """Alert quality per trigger kind (docs/workflow.md), read without waiting for a
+        scoring run."""
+        from csdesk.desk import work
+
+        with self._reading() as desk:
+            return work.alert_quality(desk)
 
     def detail(self, account_id: str) -> AccountDetail:
         """One account's page, read without waiting for a scoring run (`_reading`)."""
@@ -359,9 +365,12 @@ class Workbench:
 
     # --- writes: each one transaction (csdesk.store.writes) -----------------------------------
 
-    def log_touchpoint(self, touchpoint: Touchpoint) -> None:
+    def log_touchpoint(self, touchpoint: Touchpoint, *, next_step: str | None = None,
+                       next_due: dt.date | None = None) -> None:
+        """Log a touchpoint; its next step (if any) becomes a task in the same transaction."""
         with self.lock:
-            writes.log_touchpoint(self.desk.db, touchpoint)
+            writes.log_touchpoint(self.desk.db, touchpoint,
+                                  next_step=(next_step, next_due) if next_step else None)
 
     def add_note(self, account_id: str, text: str, at: dt.datetime | None = None) -> None:
         with self.lock:
