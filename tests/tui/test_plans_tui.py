@@ -257,3 +257,88 @@ def test_snapshot_account_form_at_80x24(snap_compare, app):
             widget.cursor_blink = False
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_touchpoint_corrected_a_future_completed_date_refused(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id, tp_id, summary = _one(
+            app, "SELECT account_id, id, summary FROM touchpoints WHERE status = 'completed' "
+                 "AND summary IS NOT NULL ORDER BY id LIMIT 1")
+        app.push_screen(AccountScreen(account_id, tab="timeline"))
+        await settle(pilot)
+        table = app.screen.query_one("#timeline-table", RowTable)
+        table.focus()
+        table.cursor = next(i for i, e in enumerate(table.rows) if e.text == summary)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await _type(pilot, "date", "2027-01-05")
+        await _type(pilot, "contacts", "ann@acme.example; bob@acme.example")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "scheduled" in _problem(app.screen, "date")
+        assert app.screen.query_one("#f-contacts", Input).value == \
+            "ann@acme.example; bob@acme.example"
+        app.screen.query_one("#f-status").value = "scheduled"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT date, status, contacts FROM touchpoints WHERE id = ?",
+                    [tp_id]) == ("2027-01-05", "scheduled", "ann@acme.example;bob@acme.example")
+
+
+async def test_a_renewal_outcome_corrected_and_deleted_moves_the_account_back(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rid, account_id, day, previous = _one(
+            app, "SELECT id, account_id, date, previous_arr FROM renewals r WHERE date = "
+                 "(SELECT max(date) FROM renewals WHERE account_id = r.account_id) LIMIT 1")
+        app.push_screen(AccountScreen(account_id, tab="timeline"))
+        await settle(pilot)
+        table = app.screen.query_one("#timeline-table", RowTable)
+        table.focus()
+        table.cursor = next(i for i, e in enumerate(table.rows) if e.kind == "outcome")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await _type(pilot, "reason", "Budget cut")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT reason FROM renewals WHERE id = ?", [rid]) == ("Budget cut",)
+        table = app.screen.query_one("#timeline-table", RowTable)
+        table.focus()
+        table.cursor = next(i for i, e in enumerate(table.rows) if e.kind == "outcome")
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM renewals WHERE id = ?", [rid]) == (0,)
+        assert _one(app, "SELECT renewal_date, status, arr FROM accounts WHERE account_id = ?",
+                    [account_id]) == (day, "active", previous)
+
+
+async def test_a_stakeholder_placed_under_a_manager_with_influence(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        account_id, email = _one(app, "SELECT account_id, email FROM contacts WHERE status = "
+                                      "'active' AND email IS NOT NULL ORDER BY id LIMIT 1")
+        app.push_screen(AccountScreen(account_id, tab="stakeholders"))
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Sam Ortiz")
+        app.screen.query_one("#influence").value = "high"
+        app.screen.query_one("#role").value = "skeptic"
+        app.screen.query_one("#reports-to", Input).value = email.upper()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT role, influence, reports_to FROM contacts WHERE name = ?",
+                    ["Sam Ortiz"]) == ("skeptic", "high", email.upper())
+        from textual.widgets import Tree
+
+        tree = app.screen.query_one("#stake-tree", Tree)
+        parents = [n for n in tree.root.children if any(
+            c.data is not None and c.data.contact.name == "Sam Ortiz" for c in n.children)]
+        assert parents and parents[0].data.contact.email == email
+        warnings = str(app.screen.query_one("#stake-warnings").render())
+        assert "High-influence skeptic Sam Ortiz" in warnings
