@@ -342,3 +342,42 @@ async def test_a_stakeholder_placed_under_a_manager_with_influence(app):
         assert parents and parents[0].data.contact.email == email
         warnings = str(app.screen.query_one("#stake-warnings").render())
         assert "High-influence skeptic Sam Ortiz" in warnings
+
+
+async def test_a_task_edited_and_deleted_on_today_and_undone(app):
+    db = app.workbench.desk.db
+    account_id = db.execute("SELECT account_id FROM accounts WHERE status = 'active' "
+                            "ORDER BY account_id LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO tasks (account_id, text, due, created_on) VALUES (?, ?, ?, ?)",
+               [account_id, "Send the deck", AS_OF.isoformat(), AS_OF.isoformat()])
+    task_id = db.execute("SELECT max(id) FROM tasks").fetchone()[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue", RowTable)
+        table.cursor = next(i for i, item in enumerate(table.rows)
+                            if getattr(item, "id", "") == f"task:{task_id}")
+        await pilot.press("E")
+        await pilot.pause()
+        await _type(pilot, "text", "Send the exec deck")
+        await _type(pilot, "due", "someday")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not a date" in _problem(app.screen, "due")
+        await _type(pilot, "due", "2026-11-30")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _one(app, "SELECT text, due FROM tasks WHERE id = ?", [task_id]) == (
+            "Send the exec deck", "2026-11-30")
+        table = app.screen.query_one("#queue", RowTable)
+        table.cursor = next(i for i, item in enumerate(table.rows)
+                            if getattr(item, "id", "") == f"task:{task_id}")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _one(app, "SELECT count(*) FROM tasks WHERE id = ?", [task_id]) == (0,)
+        await pilot.press("u")
+        await settle(pilot)
+        assert _one(app, "SELECT text FROM tasks WHERE id = ?", [task_id]) == (
+            "Send the exec deck",)

@@ -128,6 +128,8 @@ class TodayScreen(BookScreen):
         Binding("Z", "toggle_snoozed", "Snoozed"),
         Binding("g", "toggle_grouped", "Group"),
         Binding("p", "open_plan", "Save plan"),  # the item's account on its Save plan tab
+        Binding("E", "edit_item", "Edit", show=False),  # a task or save-plan action
+        Binding("x", "delete_item", "Delete", show=False),  # (csdesk.tui.today_records)
     ]
 
     grouped = False  # g: one row per account
@@ -217,6 +219,16 @@ class TodayScreen(BookScreen):
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
         self.post_message(OpenAccount(self.selected_account_id()))
+
+    def action_edit_item(self) -> None:
+        from csdesk.tui.today_records import edit_item
+
+        edit_item(self, self.highlighted_item())
+
+    def action_delete_item(self) -> None:
+        from csdesk.tui.today_records import delete_item
+
+        delete_item(self, self.highlighted_item())
 
     def action_open_plan(self) -> None:
         """p: the highlighted item's account opened on its Save plan tab (a critical alert's
