@@ -217,3 +217,32 @@ def test_a_query_broader_than_worth_ranking_ranks_the_weightiest_fields_newest_f
     assert hits[0].kind == "account"  # the account's name, weightiest of all
     assert [h.row_id for h in hits[1:]] == list(range(30, 21, -1))  # the 9 newest notes
     assert len(search(db, "acme", limit=50)) == 31
+
+
+def test_bulk_writes_bring_the_index_in_step_set_based(tmp_path, book, monkeypatch):
+    """Every write of the demo and the importer as a bulk one (BULK_ROWS 1): the triggers are
+    off while the rows go in, then the index is reconciled; it equals the index built anew,
+    for fresh tables, upserts that change text, and a second demo over the first."""
+    from csdesk.store import search as index
+
+    monkeypatch.setattr(index, "BULK_ROWS", 1)
+    rules = Config().rules
+    write_demo(book, generate(25, 7, AS_OF, rules), as_of=AS_OF, rules=rules, force=False,
+               chunk_accounts=10)
+    assert _index(book) == _rebuilt(book) and len(_index(book)) > 100
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    account_id, name = book.execute("SELECT account_id, name FROM accounts LIMIT 1").fetchone()
+    (folder / "accounts.csv").write_text(
+        "account_id,name,arr,contract_start,renewal_date,industry\n"
+        f"{account_id},Renamed Quasar Ltd,5000,2026-01-01,2027-01-01,Aerospace\n")
+    import_paths(book, [folder], as_of=AS_OF, rules=rules)
+    assert _index(book) == _rebuilt(book)
+    assert ("account", "name") in [(h.kind, h.field) for h in search(book, "quasar")]
+    assert not [h for h in search(book, name) if h.kind == "account" and h.field == "name"
+                and h.account_id == account_id]
+    triggers = book.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                            "AND name LIKE 'search_%'").fetchone()[0]
+    assert triggers == 21  # all back: 7 tables, insert/update/delete
+    write_demo(book, generate(20, 8, AS_OF, rules), as_of=AS_OF, rules=rules, force=True)
+    assert _index(book) == _rebuilt(book)

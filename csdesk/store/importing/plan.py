@@ -22,7 +22,7 @@ from csdesk.core import models as m
 from csdesk.core.config import Rules
 from csdesk.core.onboarding import new_milestones
 from csdesk.core.profiles import Profile
-from csdesk.store import changes
+from csdesk.store import changes, search
 from csdesk.store.importing.files import read_sources
 from csdesk.store.importing.rows import Batch, Reader, Row, rows_of
 from csdesk.store.importing.sources import ImportRefused, Problem, Source
@@ -286,7 +286,7 @@ def _write_table(conn, name: str, rows: list[tuple]) -> None:
     if len(rows) >= 1_000 and name in changes.ACCOUNT_TABLES:
         at = TABLES[name].columns.index("account_id")
         bulk = changes.versions_raised_once(conn, name, (r[at] for r in rows))
-    with bulk:
+    with bulk, search.bulk_write(conn, name, len(rows)):  # the search index: set-based
         empty = conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
         if not (empty and _insert_fresh(conn, name, rows)):
             conn.executemany(_upsert_sql(name), rows)
