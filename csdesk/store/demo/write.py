@@ -199,7 +199,9 @@ def answer_old_alerts(desk) -> int:
                     checkpoint_date=alert.trigger_date + dt.timedelta(
                         days=desk.rules.alerts.save_plan_checkpoint_days)))
     ensure_save_plans(desk.db, plans)
-    with transaction(desk.db):
+    from csdesk.store.search import bulk_write
+
+    with transaction(desk.db), bulk_write(desk.db.conn, "touchpoints", len(rows)):
         desk.db.conn.executemany(
             "INSERT OR IGNORE INTO touchpoints (account_id, date, kind, status, summary, flags) "
             "VALUES (:account_id, :date, :kind, :status, :summary, :flags)", rows)
