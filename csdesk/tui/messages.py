@@ -68,3 +68,12 @@ class ImportDone(Message):
     def __init__(self, title: str, lines: list[str], book: BookView | None) -> None:
         super().__init__()
         self.title, self.lines, self.book = title, lines, book
+
+
+class AccountRead(Message):
+    """An Account screen's page is read (the read began at `started`, monotonic): posted by
+    the screen's worker to the screen itself (dropped if the screen closed meanwhile)."""
+
+    def __init__(self, detail: AccountDetail, started: float) -> None:
+        super().__init__()
+        self.detail, self.started = detail, started

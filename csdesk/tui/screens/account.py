@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static, TabbedContent
 
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.flows import AccountFlows
+from csdesk.tui.messages import AccountRead
 from csdesk.tui.widgets.account.header import header_text
 from csdesk.tui.widgets.account.onboarding import OnboardingTab
 from csdesk.tui.widgets.account.overview import OverviewTab
@@ -86,11 +87,13 @@ class AccountScreen(AccountFlows, Screen):
         started = time.monotonic()
         try:
             detail = self.app.workbench.detail(self.account_id)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not open the account: {exc}",
-                                      severity="error")
+        except Exception as exc:  # notify posts a message: safe from the worker's thread
+            self.notify(f"Could not open the account: {exc}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self.read, detail, started)
+        self.post_message(AccountRead(detail, started))
+
+    def on_account_read(self, message: AccountRead) -> None:
+        self.read(message.detail, message.started)
 
     def read(self, detail: AccountDetail, started: float) -> None:
         """Show a page whose read began at `started` (monotonic), unless a page read later

@@ -8,14 +8,19 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Sparkline, Static
 
-from csdesk.core.config import DIMENSIONS
+from csdesk.core.config import DIMENSIONS, Bands
 from csdesk.core.expansion import GATE_TEXT
+from csdesk.core.health import band_for
+from csdesk.core.models import Band
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import due_text, level_text, plain
 
 
-def dimensions_text(detail: AccountDetail) -> Text:
+BAND_STYLE = {Band.red: "red", Band.yellow: "yellow", Band.green: "green"}
+
+
+def dimensions_text(detail: AccountDetail, bands: Bands) -> Text:
     health = detail.assessment.health
     text = Text()
     text.append("Health by dimension", style="bold")
@@ -33,7 +38,7 @@ def dimensions_text(detail: AccountDetail) -> Text:
             text.append(" N/A (no data)\n", style="dim")  # one line in half of 120 columns
             continue
         filled = round(value / 5)
-        style = "red" if value < 50 else ("yellow" if value < 75 else "green")
+        style = BAND_STYLE[band_for(value, bands)]  # the core's bands (docs/rules.md §2)
         text.append("█" * filled, style=style)
         text.append("░" * (20 - filled), style="dim")
         text.append(f" {value:>3}\n", style="bold")
@@ -142,7 +147,8 @@ class OverviewTab(AccountTab):
                 yield Static("", id="gates", classes="panel")
 
     def render_detail(self, detail: AccountDetail) -> None:
-        self.query_one("#dimensions", Static).update(dimensions_text(detail))
+        self.query_one("#dimensions", Static).update(
+            dimensions_text(detail, self.app.workbench.rules.bands))
         self.query_one("#trend-caption", Label).update(trend_caption(detail))
         points = [s.score for s in detail.trend if s.score is not None]
         sparkline = self.query_one("#trend", Sparkline)
