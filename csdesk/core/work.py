@@ -107,7 +107,12 @@ def critical_left(alert: Alert, data: AccountData, as_of: dt.date) -> str:
     written = any(p.trigger == alert.trigger and p.trigger_date >= alert.trigger_date
                   and plan_is_written(p) for p in data.save_plans)
     if touched and not written:
-        return f"{touched[0].kind} logged {touched[0].date}; left: the save plan written"
+        from csdesk.core.plans import what_is_left  # (plans imports alerts, as this does)
+
+        plan = next((p for p in reversed(data.save_plans) if p.trigger == alert.trigger
+                     and p.trigger_date >= alert.trigger_date), None)
+        return (f"{touched[0].kind} logged {touched[0].date}; left: the save plan written "
+                f"({what_is_left(plan)}: its Save plan tab)")
     if written and not touched:
         return "plan written; left: an escalation or executive touchpoint"
     return ""

@@ -315,3 +315,18 @@ def test_the_qbr_lists_the_save_plan_as_a_risk_and_attendees_by_influence():
     assert md.count("Exec call") == 1  # the done action is not a risk any more
     won = book(contacts=people, save_plans=(plan(status="won"),))
     assert "Save plan" not in render_qbr(assess(won, AS_OF, RULES), won, ahead(14), RULES)
+
+
+def test_a_half_answered_critical_says_what_the_plan_still_needs():
+    from csdesk.core.models import Alert
+    from csdesk.core.work import critical_left
+    from tests.core.books import touch
+
+    alert = Alert(level="critical", trigger="band_red", title="Health red", response="",
+                  trigger_date=ago(10), due=ago(8), overdue=True)
+    draft = plan(root="", actions=(action(),))
+    data = book(touchpoints=(touch(2, kind="executive"),), save_plans=(draft,))
+    assert critical_left(alert, data, AS_OF).endswith(
+        "left: the save plan written (the save plan needs a root cause: its Save plan tab)")
+    none = book(touchpoints=(touch(2, kind="executive"),))
+    assert "(write the save plan: its Save plan tab)" in critical_left(alert, none, AS_OF)
