@@ -45,7 +45,6 @@ from textual.worker import get_current_worker
 
 from csdesk.tui.palette import AccountCommands, ActionCommands
 from csdesk.tui.book_view import BookView, Workbench
-from csdesk.tui.flows import save_account
 from csdesk.tui.messages import (
     AccountSaved,
     BookRead,
@@ -337,16 +336,6 @@ class CsdeskApp(App):
                 "on_account", "rescore", "help", "switch_mode"):
             return False
         return True
-
-    # --- kept for callers not moved yet (new code: csdesk.tui.flows, messages.OpenAccount) ----
-
-    def save(self, account_id: str, write: Callable[[], object], message: str) -> None:
-        save_account(self, account_id, write, message)
-
-    def log_renewal_outcome(self, account_id: str | None) -> None:
-        log = getattr(self.screen, "log_renewal_outcome", None)
-        if log is not None:
-            log(account_id)
 
     # --- what workers report -----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import time
 
 from csdesk.core.models import Band, ContactStatus, Role, Touchpoint
 from csdesk.tui.app import CsdeskApp
+from csdesk.tui.flows import save_account
 from csdesk.tui.forms import NoteForm, TouchpointForm
 from csdesk.tui.screens.account import AccountScreen
 from csdesk.tui.screens.accounts import AccountsScreen
@@ -488,7 +489,7 @@ async def test_a_save_made_while_the_book_is_scored_lands_in_the_scored_book(app
             app.open_account(account_id)
             await _until(pilot, lambda: isinstance(app.screen, AccountScreen)
                          and app.screen.detail is not None)
-            app.save(account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
+            save_account(app, account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
                 account_id=account_id, date=AS_OF, kind="call", status="completed")),
                 "Logged")
             await pilot.pause(0.2)
@@ -518,8 +519,8 @@ async def test_after_a_failed_scoring_run_an_account_can_still_be_opened_and_sav
         app.open_account(account_id)
         await settle(pilot)
         before = len(app.screen.detail.notes)
-        app.save(account_id, lambda: app.workbench.add_note(account_id, "Called the VP"),
-                 "Note added")
+        save_account(app, account_id,
+                     lambda: app.workbench.add_note(account_id, "Called the VP"), "Note added")
         await settle(pilot)
         assert failed == ["Scoring failed"]  # not "Saved, but the refresh failed"
         assert len(app.screen.detail.notes) == before + 1 and app.book is None
@@ -682,7 +683,7 @@ async def test_a_save_redraws_the_screen_shown_and_the_others_when_next_shown(ap
             await settle(pilot)
         shown.clear(), computed.clear()
         account_id = app.screen.selected_account_id()
-        app.save(account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
+        save_account(app, account_id, lambda: app.workbench.log_touchpoint(Touchpoint(
             account_id=account_id, date=AS_OF, kind="call", status="completed")), "Logged")
         await settle(pilot)
         assert (shown, computed) == ([], [])  # hidden: nothing redrawn, nothing recomputed
