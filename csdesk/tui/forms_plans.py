@@ -395,6 +395,11 @@ class NoteEditForm(Form):
         self.dismiss(RecordEdit("note", self.record_id, {"text": text}))
 
 
+# Up to this much text a record is laid out whole (wrapped); beyond, it is shown in a read-only
+# text area that draws only the lines in view (issue 24: a 50 MB note froze the workbench).
+LAID_OUT_CHARS = 100_000
+
+
 class RecordView(Form):
     """A Timeline record read whole: e edits it, x deletes it (asked once), Escape closes.
     Dismisses with "edit", "delete" or None."""
@@ -423,8 +428,12 @@ class RecordView(Form):
                 head.append(printable(value, single_line=True))
                 head.append("\n")
             yield Static(head)
-            with VerticalScroll(id="record-text"):
-                yield Static(Text(printable(self.body)))
+            if len(self.body) > LAID_OUT_CHARS:  # a 50 MB note: drawn a screen at a time
+                yield TextArea(printable(self.body), read_only=True, soft_wrap=False,
+                               show_line_numbers=False, id="record-text")
+            else:
+                with VerticalScroll(id="record-text"):
+                    yield Static(Text(printable(self.body)))
             yield Static("e edits · x deletes · Enter or Escape closes", classes="form-help")
 
     def action_edit(self) -> None:

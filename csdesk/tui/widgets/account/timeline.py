@@ -27,7 +27,18 @@ def timeline_cells(entry: TimelineEntry) -> list[Text]:
         flags.append(flag, style="bold red" if flag in LAGGING_FLAGS else "green")
     kind = Text(entry.kind, style="italic cyan" if entry.kind in ("note", OUTCOME) else "")
     status = Text(entry.status, style="red" if entry.status in ("missed", "churned") else "")
-    return [Text(entry.when), kind, status, plain(entry.text), flags]
+    return [Text(entry.when), kind, status, plain(preview(entry.text)), flags]
+
+
+PREVIEW_CHARS = 300  # a row shows this much of a note; Enter opens it whole (issue 24)
+
+
+def preview(text: str | None) -> str:
+    """A bounded start of `text` for a table row: a 50 MB note is drawn as its first words
+    and its size, not laid out whole each time the table draws."""
+    if not text or len(text) <= PREVIEW_CHARS:
+        return text or ""
+    return f"{text[:PREVIEW_CHARS]}… ({len(text):,} characters: Enter shows it all)"
 
 
 def _outcomes(detail: AccountDetail) -> list[TimelineEntry]:
