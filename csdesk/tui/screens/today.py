@@ -155,8 +155,13 @@ class TodayScreen(BookScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._data_version: int | None = None
+        self._seen: tuple[int, str] | None = None  # (data_version, book_version) last looked at
+        self.watch(self.app, "book", self._rebaseline, init=False)
         self.app.set_interval(POLL_SECONDS, self._look_for_changes)
+
+    def _rebaseline(self, _book) -> None:
+        """A new book in the workbench (read, rescored, a save of its own): look afresh."""
+        self._seen = None
 
     def _cells(self, row: BriefItem | AccountGroup):
         item = row.item if isinstance(row, AccountGroup) else row
@@ -339,7 +344,9 @@ class TodayScreen(BookScreen):
     def _look_for_changes(self) -> None:
         """docs/workflow.md: SQLite's data_version changes when another connection commits
         (a cron `csdesk score`, a `csdesk log` from a shell, an import): the book is read again,
-        as `r` does. Skipped while the workbench is busy or its book in use."""
+        as `r` does, when an account's rows changed (`book_version`: not for a cache the
+        workbench's own reading connection keeps). Skipped while the workbench is busy or its
+        book in use."""
         app = self.app
         workbench = getattr(app, "workbench", None)
         if workbench is None or app.busy is not None or app.book is None:
@@ -347,15 +354,21 @@ class TodayScreen(BookScreen):
         if not workbench.lock.acquire(blocking=False):
             return
         try:
+            from csdesk.store.changes import book_version
             from csdesk.store.queries import data_version
 
-            version = data_version(workbench.desk.db)
+            db = workbench.desk.db
+            version = data_version(db)
+            if self._seen is not None and version == self._seen[0]:
+                return
+            seen = (version, book_version(db))
         finally:
             workbench.lock.release()
-        if self._data_version is not None and version != self._data_version:
+        changed = self._seen is not None and seen[1] != self._seen[1]
+        self._seen = seen
+        if changed:
             app.notify("The book changed outside the workbench: read again.")
             app.action_rescore()
-        self._data_version = version
 
 
 def _brief_key(row: BriefItem | AccountGroup):
