@@ -9,7 +9,8 @@ from csdesk.store.schema import open_book
 
 SCORE_KEYS = {"account_id", "name", "tier", "arr", "score", "band", "coverage", "dimensions"}
 DIMENSIONS = {"usage", "engagement", "outcomes", "support", "relationship"}
-ITEM_KEYS = {"account_id", "name", "kind", "level", "title", "action", "due", "overdue"}
+ITEM_KEYS = {"account_id", "name", "kind", "level", "title", "action", "due", "overdue", "id",
+             "clears_when", "respond_with"}
 ACCOUNT_KEYS = SCORE_KEYS | {
     "phase", "days_to_renewal", "renewal_date", "action", "alerts", "signals",
     "expansion_qualified", "expansion_gates", "stakeholders", "milestones", "reference_candidate"}
@@ -101,7 +102,8 @@ def test_a_season_of_acme(capsys, db_path):
     acme = run_json(capsys, db_path, "2026-10-15", "account", "A1")
     assert (acme["score"], acme["band"]) == (59, "yellow")
     assert acme["action"] == {"text": "Schedule a check-in and assess the risk",
-                              "due": "2026-10-22"}
+                              "due": "2026-10-22", "since": "2026-10-15", "done_on": None,
+                              "overdue": False}
     alerts = {(a["level"], a["trigger"], a["due"], a["overdue"]) for a in acme["alerts"]}
     assert alerts == {("watch", "band_green_to_yellow", "2026-10-22", False),
                       ("warning", "dimension_zero", "2026-10-22", False)}

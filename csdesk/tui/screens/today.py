@@ -253,9 +253,11 @@ class TodayScreen(BookScreen):
         await self.app.run_action("load_demo")  # the App writes the book
 
     def check_action(self, action: str, parameters) -> bool | None:
+        book = self.app.book
         if action == "load_demo":
-            book = self.app.book
             return book is not None and book.empty
+        if action in ("add_task", "task_done", "snooze", "toggle_snoozed", "toggle_grouped"):
+            return book is not None and not book.empty  # nothing to work in an empty book
         return True
 
     # --- working the highlighted item to done (docs/workflow.md) ------------------------------
