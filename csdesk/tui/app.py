@@ -201,6 +201,17 @@ class CsdeskApp(App):
         self._scoring = False
         self.busy = None
         self.book = book
+        self._say_skipped()
+
+    def _say_skipped(self) -> None:
+        """Rows edited by hand that the read skipped (`csdesk.store.checks`), each said once."""
+        from csdesk.store.checks import warnings
+
+        said = self.__dict__.setdefault("_skipped_said", set())
+        for text in warnings(self.workbench.desk.db):
+            if text not in said:
+                said.add(text)
+                self.notify(text, title="Skipped", severity="warning", timeout=15, markup=False)
 
     def _failed(self, what: str, exc: Exception) -> None:
         self._scoring = False
@@ -373,8 +384,10 @@ def run_workbench(ctx) -> int:
     from csdesk.desk.settings import config_path
 
     workbench.config_file = config_path(ctx.args.config)  # where a mapping's profile goes
+    app = CsdeskApp(workbench, book_label=str(ctx.book_path))
     try:
-        result = CsdeskApp(workbench, book_label=str(ctx.book_path)).run()
+        result = app.run()
     finally:
         workbench.close()
-    return int(result or 0)
+    # A crash ends the app with no result: its return code says so (1), not 0 (issue 24).
+    return int(result) if result is not None else int(app.return_code or 0)

@@ -137,3 +137,40 @@ async def test_the_renewal_form_refuses_absurd_arr_naming_the_field(demo_book):
             assert app.workbench.desk.db.execute(count, [account_id]).fetchone() == before
     finally:
         app.workbench.close()
+
+
+async def test_a_row_edited_by_hand_is_skipped_and_said_in_the_workbench(demo_book):
+    conn = sqlite3.connect(demo_book)
+    [account_id] = conn.execute("SELECT account_id FROM accounts ORDER BY name LIMIT 1").fetchone()
+    conn.execute("UPDATE accounts SET arr = 'abc' WHERE account_id = ?", [account_id])
+    conn.commit()
+    conn.close()
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            assert app.book is not None and account_id not in app.book.assessments
+            said = " ".join(str(n.message) for n in app._notifications)
+            assert "skipped accounts row" in said and "'abc'" in said
+        assert app.return_code in (None, 0)
+    finally:
+        app.workbench.close()
+
+
+def test_the_workbench_exit_code_reflects_a_crash(demo_book, monkeypatch):
+    import argparse
+
+    from csdesk.cli.app import Context
+    from csdesk.tui import app as tui_app
+
+    def crash(self, *args):
+        raise RuntimeError("boom")
+
+    run = tui_app.CsdeskApp.run
+    monkeypatch.setattr(tui_app.CsdeskApp, "on_mount", crash)
+    monkeypatch.setattr(tui_app.CsdeskApp, "run", lambda self: run(self, headless=True))
+    ctx = Context(argparse.Namespace(db=str(demo_book), config=None, as_of="2026-11-23"))
+    try:
+        assert tui_app.run_workbench(ctx) == 1
+    finally:
+        ctx.close()
