@@ -17,16 +17,34 @@ EXPORT = ("Org Id,Org,Yearly Value,Start,End,Region\n"
           "X-2,Yew Labs,12000,2025-05-01,2026-05-01,APAC\n")
 
 
+async def until(pilot, check, what: str) -> None:
+    """Settle until `check()` holds: the import, the screen and its preview are each a worker
+    and a message, so under load one settle may end before the next begins."""
+    for _ in range(100):
+        await settle(pilot)
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never: {what}")
+
+
 async def _open(pilot, path) -> MappingScreen:
     await settle(pilot)
     await pilot.press("i")
     await settle(pilot)
     pilot.app.screen.query_one("#import-path", Input).value = str(path)
     await pilot.press("enter")
-    await settle(pilot)
+    await until(pilot, lambda: isinstance(pilot.app.screen, MappingScreen), "the mapping")
     screen = pilot.app.screen
-    assert isinstance(screen, MappingScreen)
+    await until(pilot, lambda: _refusals(screen).strip() != "", "the first preview")
     return screen
+
+
+async def pick(pilot, screen, column: str, header: str) -> None:
+    serial = screen.serial
+    screen.query_one(f"#pick-{column}", Select).value = header
+    await until(pilot, lambda: screen.serial > serial and getattr(screen, "shown", 0)
+                == screen.serial, f"the preview after {column}")
 
 
 def _refusals(screen) -> str:
@@ -45,23 +63,23 @@ async def test_unknown_columns_open_the_mapping_and_ctrl_s_saves_and_imports(app
         assert screen.query_one("#mapping-glob", Input).value == "crm-export-*.csv"
         for column, header in [("account_id", "Org Id"), ("name", "Org"),
                                ("arr", "Yearly Value"), ("contract_start", "Start")]:
-            screen.query_one(f"#pick-{column}", Select).value = header
-            await settle(pilot)
+            await pick(pilot, screen, column, header)
         assert "renewal_date" in _refusals(screen)  # still missing, said
         await pilot.press("ctrl+s")  # refused on the form: a required column is unpicked
         await settle(pilot)
         assert isinstance(pilot.app.screen, MappingScreen)
         assert "renewal_date" in str(screen.query_one("#form-problem").render())
-        screen.query_one("#pick-renewal_date", Select).value = "End"
-        await settle(pilot)
+        await pick(pilot, screen, "renewal_date", "End")
         rows = screen.query_one("#mapping-rows", DataTable)
         assert rows.row_count == 2
         assert [str(c) for c in rows.get_row_at(0)][:3] == ["X-1", "Xylo Corp", "50000.0"]
         assert "Nothing refused: 2 rows would be written" in _refusals(screen)
         screen.query_one("#mapping-name", Input).value = "our-crm"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(pilot.app.screen, MappingScreen)
+        await until(pilot, lambda: not isinstance(pilot.app.screen, MappingScreen)
+                    and app.workbench.desk.db.execute(
+                        "SELECT count(*) FROM accounts WHERE account_id LIKE 'X-%'"
+                    ).fetchone()[0] == 2, "the import")
     saved = tomllib.loads(config.read_text())
     assert saved["csm_name"] == "Nobody Here"
     assert saved["import"]["profiles"]["our-crm"]["accounts"] == {
@@ -81,11 +99,10 @@ async def test_escape_leaves_the_book_and_config_alone(app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot, path)
         screen.query_one("#mapping-table", Select).value = "contacts"
-        await settle(pilot)
+        await until(pilot, lambda: screen.query("#pick-first_name"), "the contacts' pickers")
         assert screen.query_one("#mapping-name", Input).value == "my-contacts"
-        screen.query_one("#pick-name", Select).value = "Who"
-        screen.query_one("#pick-account_name", Select).value = "Where"
-        await settle(pilot)
+        await pick(pilot, screen, "name", "Who")
+        await pick(pilot, screen, "account_name", "Where")
         assert "unknown account 'Bolt'" in _refusals(screen)
         await pilot.press("escape")
         await settle(pilot)
@@ -104,8 +121,8 @@ def test_the_mapping_screen_snapshot(snap_compare, app, tmp_path, monkeypatch):
         pilot.app.push_screen(MappingScreen(path, config_file=tmp_path / "config.toml"))
         await settle(pilot)
         screen = pilot.app.screen
-        screen.query_one("#pick-arr", Select).value = "Yearly Value"
-        await settle(pilot)
+        await until(pilot, lambda: getattr(screen, "shown", 0) == screen.serial, "preview")
+        await pick(pilot, screen, "arr", "Yearly Value")
         for widget in screen.query("Input"):
             widget.cursor_blink = False
 

@@ -132,6 +132,7 @@ class MappingScreen(Screen):
         self.problems = problems or []
         self.config_file = config_file
         self.serial = 0
+        self.shown = 0
         self.mapping: dict[str, str] = guess(self.table, self.headers)
 
     # --- layout -------------------------------------------------------------------------------
@@ -243,7 +244,7 @@ class MappingScreen(Screen):
             text = Text(f"Nothing refused: {result.total} rows would be written.",
                         style="green")
         self.query_one("#mapping-refusals", Static).update(text)
-        self.last = result
+        self.shown = message.serial  # the preview drawn (tests wait for it)
 
     # --- save ---------------------------------------------------------------------------------
 
