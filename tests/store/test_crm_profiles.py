@@ -313,3 +313,29 @@ def test_csm_name_from_config_filters_only_an_export_with_accounts_of_theirs(db,
     db2 = open_book(tmp_path / "two.db")
     run(db2, path, owner="Sam Ortiz", owner_given=False)
     assert rows(db2, "SELECT account_id FROM accounts") == [("0015g00000BoltLbAA",)]
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_import_profile_and_owner_on_the_command_line(tmp_path, capsys):
+    from csdesk.cli.app import main
+
+    config = tmp_path / "config.toml"
+    config.write_text('csm_name = "Dana Reyes"\n'
+                      '[import.profiles.our-salesforce.accounts]\n'
+                      'file = "Account*.csv"\narr = "ARR__c"\n'
+                      'contract_start = "Contract_Start__c"\nrenewal_date = "Renewal_Date__c"\n'
+                      'owner = "Owner.Name"\n')
+    args = ["--db", str(tmp_path / "b.db"), "--config", str(config), "--as-of", "2026-11-23",
+            "import"]
+    assert main([*args, "--profile", "our-salesforce", str(fixture("salesforce",
+                                                                   "Account.csv"))]) == 0
+    out = capsys.readouterr().out
+    assert "accounts               2 inserted" in out  # Dana's two, from csm_name
+    assert "profile 'our-salesforce'" in out and "left out 1 rows of others' accounts" in out
+    assert main([*args, "--owner", "Sam Ortiz", "--dry-run",
+                 str(fixture("salesforce", "Account.csv"))]) == 0
+    assert "accounts               1 inserted" in capsys.readouterr().out
+    assert main([*args, "--profile", "nope", str(fixture("salesforce", "Account.csv"))]) == 2
+    assert "nope: no such profile" in capsys.readouterr().err
