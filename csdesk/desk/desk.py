@@ -241,8 +241,13 @@ class Desk:
             keep = None
             if self.reuse and conclusions.read_at is not None and conclusions.assessed:
                 now = changes.versions(self.db, list(conclusions.assessed))
+                # An account this run gives a save plan or a milestone date reads differently
+                # once they are stored (a draft plan changes what its alert still needs): it
+                # is assessed again next time, not kept.
+                changing = ({p.account_id for p in conclusions.save_plans}
+                            | {a for a, _, _ in conclusions.milestones})
                 keep = {a: x for a, x in conclusions.assessed.items()
-                        if conclusions.read_at.get(a, 0) == now[a]}
+                        if conclusions.read_at.get(a, 0) == now[a] and a not in changing}
             writes.write_snapshots(self.db, conclusions.snapshots)
             writes.ensure_save_plans(self.db, conclusions.save_plans)
             if conclusions.milestones:
