@@ -163,3 +163,10 @@ def test_two_processes_upgrading_a_version_1_book_at_once_both_succeed(tmp_path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     conn.close()
+
+
+@pytest.mark.parametrize("accounts", ["99999999999999999999", "200001"])
+def test_a_demo_of_absurdly_many_accounts_is_refused(tmp_path, capsys, accounts):
+    book = tmp_path / "book.db"
+    assert main(["demo", "--accounts", accounts, "--db", str(book), *DAY]) == 2
+    assert "--accounts" in capsys.readouterr().err

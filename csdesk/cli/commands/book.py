@@ -20,6 +20,8 @@ def cmd_demo(ctx: Context) -> int:
     args = ctx.args
     if args.accounts < 1:
         raise UserError("--accounts: give at least 1")
+    if args.accounts > 200_000:  # issue 24: 10**20 asked for memory no machine has
+        raise UserError(f"--accounts: {args.accounts:,} is more than 200,000")
     desk = ctx.desk()
     try:
         plan, scored = write_demo_book(desk, accounts=args.accounts, seed=args.seed,
