@@ -111,8 +111,11 @@ def critical_left(alert: Alert, data: AccountData, as_of: dt.date) -> str:
 
         plan = next((p for p in reversed(data.save_plans) if p.trigger == alert.trigger
                      and p.trigger_date >= alert.trigger_date), None)
+        # No plan yet: the run that raised the alert stores its draft (actions with owners
+        # and dates, no root cause); say the same before and after it is stored.
+        need = what_is_left(plan) if plan is not None else "the save plan needs a root cause"
         return (f"{touched[0].kind} logged {touched[0].date}; left: the save plan written "
-                f"({what_is_left(plan)}: its Save plan tab)")
+                f"({need}: its Save plan tab)")
     if written and not touched:
         return "plan written; left: an escalation or executive touchpoint"
     return ""

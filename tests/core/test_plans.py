@@ -329,4 +329,5 @@ def test_a_half_answered_critical_says_what_the_plan_still_needs():
     assert critical_left(alert, data, AS_OF).endswith(
         "left: the save plan written (the save plan needs a root cause: its Save plan tab)")
     none = book(touchpoints=(touch(2, kind="executive"),))
-    assert "(write the save plan: its Save plan tab)" in critical_left(alert, none, AS_OF)
+    # no plan stored yet: its draft is stored by the run that raised the alert; the same words
+    assert critical_left(alert, none, AS_OF) == critical_left(alert, data, AS_OF)
