@@ -354,6 +354,11 @@ def _day_of(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+# Touchpoints that meet people, whose attendees the demo records (touchpoints.contacts).
+MEETING_KINDS = frozenset({"meeting", "qbr", "ebr", "executive", "escalation", "training",
+                           "expansion", "renewal"})
+
+
 class _AccountGen:
     """One account's rows, following its story."""
 
@@ -550,7 +555,25 @@ class _AccountGen:
     def _tp(self, day: dt.date, kind: str, status: str = "completed", flags=(), summary=None):
         self.book.add("touchpoints", account_id=self.account_id, date=day, kind=kind,
                       status=status, summary=summary or self.rng.choice(SUMMARIES[kind]),
-                      flags=";".join(flags))
+                      flags=";".join(flags), contacts=self._met(day, kind))
+
+    def _met(self, day: dt.date, kind: str) -> str:
+        """Who a meeting-like touchpoint met (touchpoints.contacts), so the stakeholder map
+        has a last contact per person: the sponsor or buyer at executive and escalation
+        calls, the champion and one more at meetings and reviews; calls and e-mails name no
+        one. Drawn from a generator of its own, so the rest of the demo stays as it was."""
+        people = getattr(self, "people", [])
+        if kind not in MEETING_KINDS or not people:
+            return ""
+        pick = random.Random(f"{self.account_id}:{day}:{kind}")
+        senior = [e for _, e, r in people if r in ("executive_sponsor", "economic_buyer",
+                                                   "executive")]
+        if kind in ("executive", "escalation"):
+            return ";".join(senior[:1] or [pick.choice(people)[1]])
+        champion = [e for _, e, r in people if r == "champion"]
+        others = [e for _, e, r in people if r != "champion"]
+        met = champion[:1] + ([pick.choice(others)] if others and pick.random() < 0.6 else [])
+        return ";".join(met or [pick.choice(people)[1]])
 
     def touchpoints(self) -> None:
         rng, s, c = self.rng, self.story, self.cadence
