@@ -33,6 +33,9 @@ SLOT = 2 ** 40  # rowid = field code * SLOT + source rowid
 # many matches, the first RANK_AT_MOST in rowid order (the weightiest fields, newest first) are
 # ranked: a query that broad wants another word, not a finer order.
 RANK_AT_MOST = 2000
+# A field is indexed by its first this many characters: a 50 MB note pasted by mistake would
+# otherwise make every search that finds it tokenize 50 MB for its snippet (minutes).
+INDEXED_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _index_rows(table: str, account: str, who: str) -> str:
     for f in _fields_of(table):
         out.append(
             f"INSERT INTO search_index (rowid, text, account_id) "
-            f"SELECT {f.code * SLOT} + {who}.rowid, {who}.{f.column}, "
+            f"SELECT {f.code * SLOT} + {who}.rowid, substr({who}.{f.column}, 1, {INDEXED_CHARS}), "
             f"{account.replace('X.', who + '.')} WHERE coalesce({who}.{f.column}, '') <> '';")
     return "\n    ".join(out)
 
@@ -126,7 +129,8 @@ def fill_sql() -> list[str]:
         for f in _fields_of(table):
             out.append(
                 f"INSERT INTO search_index (rowid, text, account_id) "
-                f"SELECT {f.code * SLOT} + X.rowid, X.{f.column}, {account} FROM {table} X "
+                f"SELECT {f.code * SLOT} + X.rowid, substr(X.{f.column}, 1, {INDEXED_CHARS}), "
+                f"{account} FROM {table} X "
                 f"WHERE coalesce(X.{f.column}, '') <> '';")
     return out
 
@@ -179,11 +183,13 @@ def reconcile(conn: sqlite3.Connection, table: str) -> None:
             f"DELETE FROM search_index WHERE rowid IN ("
             f"SELECT s.rowid FROM search_index s LEFT JOIN {table} X ON X.rowid = s.rowid - {base} "
             f"WHERE s.rowid >= {base} AND s.rowid < {base + SLOT} AND (X.rowid IS NULL "
-            f"OR coalesce(X.{f.column}, '') = '' OR X.{f.column} IS NOT s.text "
+            f"OR coalesce(X.{f.column}, '') = '' "
+            f"OR substr(X.{f.column}, 1, {INDEXED_CHARS}) IS NOT s.text "
             f"OR {account} IS NOT s.account_id))")
         conn.execute(
             f"INSERT INTO search_index (rowid, text, account_id) "
-            f"SELECT {base} + X.rowid, X.{f.column}, {account} FROM {table} X "
+            f"SELECT {base} + X.rowid, substr(X.{f.column}, 1, {INDEXED_CHARS}), {account} "
+            f"FROM {table} X "
             f"WHERE coalesce(X.{f.column}, '') <> '' AND NOT EXISTS "
             f"(SELECT 1 FROM search_index s WHERE s.rowid = {base} + X.rowid)")
 

@@ -246,3 +246,19 @@ def test_bulk_writes_bring_the_index_in_step_set_based(tmp_path, book, monkeypat
     assert triggers == 21  # all back: 7 tables, insert/update/delete
     write_demo(book, generate(20, 8, AS_OF, rules), as_of=AS_OF, rules=rules, force=True)
     assert _index(book) == _rebuilt(book)
+
+
+def test_a_huge_note_is_indexed_by_its_beginning_and_searched_at_once(acme):
+    import time
+
+    from csdesk.store import search as index
+
+    text = "renewal blocker " + "lorem ipsum " * 1_000_000 + " zanzibar"  # 12 MB
+    acme.execute("INSERT INTO notes (account_id, created_at, text) VALUES ('a1', '2026-01-01', ?)",
+                 (text,))
+    start = time.perf_counter()
+    [hit] = search(acme, "blocker")
+    assert time.perf_counter() - start < 2 and len(plain(hit.snippet)) < 200
+    assert search(acme, "zanzibar") == []  # beyond the indexed beginning
+    assert acme.execute("SELECT max(length(text)) FROM search_index").fetchone()[0] == \
+        index.INDEXED_CHARS
