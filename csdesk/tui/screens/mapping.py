@@ -209,7 +209,9 @@ class MappingScreen(Screen):
         self.serial += 1
         self._preview(self.serial, self.table, dict(self.mapping))
 
-    @work(thread=True, exclusive=True, group="mapping-preview", exit_on_error=False)
+    # Not exclusive: a preview a later change overtakes is dropped by its serial when it
+    # arrives, never cancelled (a cancelled worker fails whoever waits for it).
+    @work(thread=True, group="mapping-preview", exit_on_error=False)
     def _preview(self, serial: int, table: str, mapping: dict[str, str]) -> None:
         from csdesk.store.importing.preview import preview
 
