@@ -31,12 +31,17 @@ AS_OF = "2026-11-23"
 
 # What the targets of issue #6 ask for (seconds unless named otherwise).
 TARGETS = {
-    "score": ("< 3 s and <= 4x baseline", 3.0),
-    "today": ("< 3 s and <= 4x baseline", 3.0),
+    "score": ("<= 3x baseline (the day's first)", 3.0),
+    "today": ("<= 3x baseline (the day's first)", 3.0),
+    "today_reopened": ("< half the day's first today", None),
     "tui_first_screen": ("< 1.5 s", 1.5),
+    "tui_queue_after_first_paint": ("< 0.5 s, reopened same day", 0.5),
     "tui_filter_keystroke": ("< 0.1 s", 0.1),
-    "import_usage_rows_per_s": (">= 100,000 usage rows/s", 100_000),
+    "import_usage_rows_per_s": (">= 150,000 usage rows/s", 150_000),
     "search": ("< 0.1 s, the slowest of the bench's queries", 0.1),
+    "renewals": ("< 0.1 s once the book is open", 0.1),
+    "portfolio_trend": ("< 0.1 s once the book is open", 0.1),
+    "save_plan": ("< 0.1 s once the book is open", 0.1),
     "peak_rss_mb": ("< 400 MB", 400),
 }
 
@@ -384,7 +389,7 @@ def _table(report: dict) -> str:
         lines.append(f"{name:<22}{r['seconds']:>10.3f}{x:>12}{mb:>10}  {note}")
     lines += ["", "targets:"]
     for name, verdict in report["verdicts"].items():
-        lines.append(f"  {name:<26}{TARGETS[name][0]:<28}{verdict}")
+        lines.append(f"  {name:<28}{TARGETS.get(name, ('',))[0]:<42}{verdict}")
     return "\n".join(lines)
 
 

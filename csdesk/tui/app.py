@@ -43,7 +43,6 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from csdesk.tui.palette import AccountCommands, ActionCommands
 from csdesk.tui.book_view import BookView, Workbench
 from csdesk.tui.messages import (
     AccountSaved,
@@ -53,8 +52,8 @@ from csdesk.tui.messages import (
     QbrExported,
     WorkFailed,
 )
+from csdesk.tui.palette import AccountCommands, ActionCommands
 from csdesk.tui.screens.today import TodayScreen
-
 
 # Only Today is needed for the first screen: the other screens and the forms are imported
 # when first shown (together about 0.1 s of the workbench's start).
