@@ -53,6 +53,9 @@ class Desk:
     # Reuse the day's kept assessments of accounts unchanged since (docs/architecture.md,
     # "Reusing the day's assessments"); off, every run assesses every account.
     reuse: bool = True
+    # Whether a run that assessed the whole book keeps its assessments (the workbench does,
+    # after its queue is shown; a command need not pay for it: `csdesk.cli.app.Context`).
+    keep_whole_book: bool = True
     # docs/workflow.md: an as_of later than the local date is a what-if: nothing is stored.
     what_if: bool = False
     # Other slices' processes already started (`start_scoring`), with the data_version then.
@@ -135,7 +138,8 @@ class Desk:
         out = [a for assessments, _ in parts for a in assessments]
         conclusions = Conclusions(*([x for _, c in parts for x in getattr(c, name)]
                                     for name in ("snapshots", "save_plans", "milestones")),
-                                  assessed=_by_account(out), read_at=read_at)
+                                  assessed=_by_account(out), read_at=read_at,
+                                  whole_book=True)
         if progress:
             progress(len(out), len(out))
         return out, conclusions, []
@@ -248,6 +252,8 @@ class Desk:
                             | {a for a, _, _ in conclusions.milestones})
                 keep = {a: x for a, x in conclusions.assessed.items()
                         if conclusions.read_at.get(a, 0) == now[a] and a not in changing}
+                if conclusions.whole_book and not self.keep_whole_book:
+                    keep = None
             writes.write_snapshots(self.db, conclusions.snapshots)
             writes.ensure_save_plans(self.db, conclusions.save_plans)
             if conclusions.milestones:
@@ -323,7 +329,7 @@ class Desk:
         read_at = {a: v for a, v in before.items() if after.get(a, 0) == v}
         read_at.update({a: 0 for a in _by_account(out) if a not in before and a not in after})
         return out, dataclasses.replace(conclusions, assessed=_by_account(out),
-                                        read_at=read_at), book
+                                        read_at=read_at, whole_book=account_ids is None), book
 
     def assess_account(self, account_id: str, *, store: bool = True
                        ) -> tuple[Assessment, AccountData]:
@@ -410,6 +416,7 @@ class Conclusions:
     milestones: list[tuple[str, Milestone, dt.date | None]]
     assessed: dict[str, Assessment] | None = None
     read_at: dict[str, int] | None = None
+    whole_book: bool = False  # assessed every account, none reused
 
 
 def _by_account(assessments: list[Assessment]) -> dict[str, Assessment]:

@@ -211,3 +211,25 @@ def test_a_bulk_import_raises_each_account_written_once_and_keeps_the_triggers(t
     assert db.execute("SELECT version FROM account_versions WHERE account_id = 'a1'"
                       ).fetchone()[0] == 4  # the update trigger raises NEW and OLD
     db.conn.close()
+
+
+def test_a_command_does_not_pay_to_keep_a_whole_book_but_keeps_what_it_reassessed(demo_file,
+                                                                                  tmp_path):
+    book = tmp_path / "book.db"
+    shutil.copy(demo_file, book)
+    conn = sqlite3.connect(book)
+    with conn:
+        conn.execute("DELETE FROM kept_assessments")
+    conn.close()
+    assert main(["--db", str(book), "--as-of", AS_OF.isoformat(), "today", "--json"]) == 0
+    assert kept_count(book) == 0  # the whole book assessed: nothing kept by a command
+    run(book, reuse=True)  # as the workbench keeps them
+    assert kept_count(book) == 16
+    apply(book, [(0, 3)])
+    assert main(["--db", str(book), "--as-of", AS_OF.isoformat(), "today", "--json"]) == 0
+    conn = sqlite3.connect(book)
+    stale = conn.execute(
+        "SELECT count(*) FROM kept_assessments k JOIN account_versions v USING (account_id) "
+        "WHERE k.version != v.version").fetchone()[0]
+    conn.close()
+    assert stale == 0  # the one account re-assessed was kept anew
