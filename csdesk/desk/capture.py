@@ -71,13 +71,7 @@ def report_lines(plan: CapturePlan, names: dict[str, str], *, dry_run: bool) -> 
         people = printable("; ".join(t.contacts), single_line=True)
         lines.append(f"  {t.date.isoformat()}  {name}  {t.kind} ({t.status}): "
                      f"{printable(t.summary, single_line=True)}  [{people}]")
-    skipped = []
-    if plan.internal:
-        skipped.append(f"{plan.internal} with only your side on them")
-    if plan.cancelled:
-        skipped.append(f"{plan.cancelled} cancelled")
-    if plan.outside_window:
-        skipped.append(f"{plan.outside_window} outside the window")
+    skipped = left_out(plan)
     if skipped:
         lines.append("Left out: " + ", ".join(skipped) + ".")
     if plan.unmatched:
@@ -97,3 +91,17 @@ def account_names(db: sqlite_utils.Database, plan: CapturePlan) -> dict[str, str
         return {}
     return dict(db.execute(f"SELECT account_id, name FROM accounts WHERE account_id IN "
                            f"({', '.join('?' * len(ids))})", ids).fetchall())
+
+
+def left_out(plan: CapturePlan, *, unchanged: bool = False) -> list[str]:
+    """What the capture leaves out and why, in words (the CLI's report, the preview's line)."""
+    left = []
+    if unchanged and plan.unchanged:
+        left.append(f"{len(plan.unchanged)} already in the book")
+    if plan.internal:
+        left.append(f"{plan.internal} with only your side on them")
+    if plan.cancelled:
+        left.append(f"{plan.cancelled} cancelled")
+    if plan.outside_window:
+        left.append(f"{plan.outside_window} outside the window")
+    return left

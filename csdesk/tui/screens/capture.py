@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 
 from csdesk.core.capture import CapturedTouchpoint, CapturePlan, Unmatched
 from csdesk.core.text import printable
+from csdesk.desk.capture import left_out
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
 from csdesk.tui.widgets.row_table import Column, RowTable
 
@@ -152,15 +153,7 @@ class CaptureScreen(Screen):
                  for t in plan.updated]
         rows += [("not matched", u, "") for u in plan.unmatched]
         table.set_rows(rows)
-        left = []
-        if plan.unchanged:
-            left.append(f"{len(plan.unchanged)} already in the book")
-        if plan.internal:
-            left.append(f"{plan.internal} with only your side")
-        if plan.cancelled:
-            left.append(f"{plan.cancelled} cancelled")
-        if plan.outside_window:
-            left.append(f"{plan.outside_window} outside the window")
+        left = left_out(plan, unchanged=True)
         text = (f" {len(plan.new)} to add, {len(plan.updated)} to update, "
                 f"{len(plan.unmatched)} not matched")
         if left:
