@@ -64,7 +64,7 @@ class Context:
             # A command that assessed the whole book ends at once: keeping 10,000 assessments
             # for tomorrow's reuse would cost it 0.9 s. The workbench keeps them, after its
             # queue is on screen; a command keeps the accounts it re-assessed among kept ones.
-            self._desk.keep_whole_book = self.args.handler is _open_workbench
+            self._desk.keep_whole_book = getattr(self.args, "handler", None) is _open_workbench
             from csdesk.desk import settings
 
             try:
