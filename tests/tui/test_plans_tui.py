@@ -381,3 +381,21 @@ async def test_a_task_edited_and_deleted_on_today_and_undone(app):
         await settle(pilot)
         assert _one(app, "SELECT text FROM tasks WHERE id = ?", [task_id]) == (
             "Send the exec deck",)
+
+
+async def test_a_plan_saved_without_a_root_cause_says_it_is_still_a_draft(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        index, item, plan_id = _critical_item(app)
+        pilot.app.screen.query_one("#queue", RowTable).cursor = index
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanForm)
+        assert app.screen.query_one("#f-root_cause", Input).value == ""  # a hint, not text
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("still a draft" in m for m in said), said
+        assert _one(app, "SELECT root_cause FROM save_plans WHERE id = ?", [plan_id]) == ("",)

@@ -98,7 +98,13 @@ class SavePlanTab(AccountTab):
                     made.rows = created.rows + made.rows
                 return made
 
-            change(self, self.account_id, write, "Save plan saved.")
+            said = "Save plan saved."
+            if not str(values.get("root_cause") or "").strip():
+                # The box's grey text is the book's suggestion, not a root cause: a plan
+                # without one stays a draft and does not answer its alert (docs/rules.md).
+                said = ("Save plan saved; still a draft: write its root cause (the grey text "
+                        "is only a suggestion).")
+            change(self, self.account_id, write, said)
 
         self.app.push_screen(PlanForm(self.account_name, plan, self._suggestion()), saved)
 
