@@ -40,13 +40,19 @@ async def _type(pilot, field: str, text: str) -> None:
     await pilot.press(*text)
 
 
+async def _plan_of_a_critical(pilot, app) -> int:
+    """`p` on a Today critical whose plan is a draft: its Save plan tab; the plan's id."""
+    await settle(pilot)
+    index, item, plan_id = _critical_item(app)
+    pilot.app.screen.query_one("#queue", RowTable).cursor = index
+    await pilot.press("p")
+    await settle(pilot)
+    return plan_id
+
+
 async def test_the_save_plan_is_one_key_from_its_critical_alert_and_written_there(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        index, item, plan_id = _critical_item(app)
-        pilot.app.screen.query_one("#queue", RowTable).cursor = index
-        await pilot.press("p")
-        await settle(pilot)
+        plan_id = await _plan_of_a_critical(pilot, app)
         screen = app.screen
         assert isinstance(screen, AccountScreen) and screen.active_tab == "save-plan"
         assert "draft" in str(screen.query_one("#plan-fields").render())
@@ -385,11 +391,7 @@ async def test_a_task_edited_and_deleted_on_today_and_undone(app):
 
 async def test_a_plan_saved_without_a_root_cause_says_it_is_still_a_draft(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        index, item, plan_id = _critical_item(app)
-        pilot.app.screen.query_one("#queue", RowTable).cursor = index
-        await pilot.press("p")
-        await settle(pilot)
+        plan_id = await _plan_of_a_critical(pilot, app)
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, PlanForm)
