@@ -17,6 +17,13 @@ def days_to_renewal(account: Account, as_of: dt.date) -> int:
     return (account.renewal_date - as_of).days
 
 
+def outcome_day(account: Account, as_of: dt.date) -> dt.date:
+    """The day an outcome is logged for by default: the renewal date once it has passed (a
+    renewal closed on its date and logged days later was on time, docs/rules.md §11's
+    renewal rate), else today (an early renewal)."""
+    return min(account.renewal_date, as_of)
+
+
 def renewal_window_opens(account: Account, rules: Rules) -> dt.date:
     """Seed: the renewal window opens 90 days before the renewal date."""
     return account.renewal_date - dt.timedelta(days=rules.renewals.window_days)

@@ -170,5 +170,8 @@ class AccountFlows:
                     entry.preventable, entry.competitor),
                     f"Logged {entry.outcome} for {printable(name, single_line=True)}.")
 
-        form = _forms().RenewalForm(account_id, name, assessment.account.arr, self.app.as_of)
+        from csdesk.core.renewals import outcome_day
+
+        form = _forms().RenewalForm(account_id, name, assessment.account.arr,
+                                    outcome_day(assessment.account, self.app.as_of))
         self.app.push_screen(keep_open(form, saved), saved)

@@ -10,6 +10,7 @@ from csdesk.core.renewals import (
     arr_at_risk,
     days_to_renewal,
     in_renewal_window,
+    outcome_day,
     renewal_outcome,
     renewal_window_opens,
 )
@@ -91,3 +92,9 @@ def test_renewals_at_risk_counts_and_sums_over_the_configured_days(at_risk_days,
     rules = RULES.model_copy(update={"renewals": Renewals(at_risk_days=at_risk_days)})
     assert [(r.days, r.count, r.arr) for r in renewals_at_risk(book_, rules)] == expected
     assert arr_at_risk(book_, rules) == {days: arr for days, _, arr in expected}
+
+
+@pytest.mark.parametrize("renews_in, logged_for", [(-5, -5), (-1, -1), (0, 0), (1, 0), (30, 0)])
+def test_an_outcome_is_logged_for_the_renewal_date_once_it_has_passed(renews_in, logged_for):
+    a = account(renewal_date=AS_OF + dt.timedelta(days=renews_in))
+    assert outcome_day(a, AS_OF) == AS_OF + dt.timedelta(days=logged_for)

@@ -793,17 +793,18 @@ async def test_log_a_renewal_outcome(app):
         before = app.book.assessments[account_id].account
         await pilot.press("o")
         app.screen.query_one("#outcome").value = "renewed"  # no default: chosen (issue 19)
-        await pilot.press("tab", "enter")  # from the date: renewed at the same ARR, today
+        await pilot.press("tab", "enter")  # from the date: renewed at the same ARR
         await settle(pilot)
+        day = min(before.renewal_date, AS_OF).isoformat()  # a past renewal: on its date
         row = app.workbench.desk.db.execute(
             "SELECT outcome, previous_arr, new_arr FROM renewals WHERE account_id=? AND date=?",
-            [account_id, AS_OF.isoformat()]).fetchone()
+            [account_id, day]).fetchone()
         assert row == ("renewed", before.arr, before.arr)
         after = app.book.assessments[account_id].account
         assert after.renewal_date > before.renewal_date  # moved on by a term
         preventable = app.workbench.desk.db.execute(
             "SELECT preventable FROM renewals WHERE account_id=? AND date=?",
-            [account_id, AS_OF.isoformat()]).fetchone()[0]
+            [account_id, day]).fetchone()[0]
         assert preventable is None  # not asked, not answered: not "not preventable"
 
 

@@ -136,6 +136,9 @@ async def test_o_logs_the_outcome_from_todays_renewal_item(app):
         assert isinstance(app.screen, RenewalForm)
         assert app.screen.account_id == queue.rows[index].account_id
         assert app.screen.query_one("#outcome").is_blank()
+        # a renewal past its date is logged for that date (on time), not for today
+        renews = app.book.assessments[queue.rows[index].account_id].account.renewal_date
+        assert app.screen.query_one("#date").value == min(renews, app.as_of).isoformat()
 
 
 async def test_the_account_shows_its_renewal_history_and_takes_o_and_c(app):
