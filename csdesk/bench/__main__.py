@@ -117,12 +117,12 @@ def _forget_today(book: Path) -> None:
     conn.close()
 
 
-# The day's assessments assessed and kept, as the workbench keeps them once its queue is
-# shown (a command that assesses the whole book does not pay to keep them).
+# The day's assessments assessed and kept with Today's queue, as the workbench keeps them once
+# its queue is shown (a command that assesses the whole book does not pay to keep them).
 _KEEP = ("import sys, datetime as dt; from csdesk.core.config import Config; "
-         "from csdesk.desk.desk import Desk; "
+         "from csdesk.desk.desk import Desk; from csdesk.tui.book_view import Workbench; "
          "d = Desk.open(sys.argv[1], Config(), dt.date.fromisoformat(sys.argv[2]), create=False); "
-         "d.assess_all(); d.close()")
+         "w = Workbench(d); w.load(); w.close()")
 
 
 def _touch_one_account(book: Path, n: int) -> None:
@@ -241,9 +241,9 @@ def run(accounts: int, workdir: Path, fresh: bool, repeat: int = 3, daily: bool 
         results[name] = _best(runs)
         results[name]["x_baseline"] = results[name]["seconds"] / baseline
 
-    # Reopening the same day (issue 22): `today` again on the unchanged book reuses every
-    # kept assessment; after one account is written by hand (as a cron job or sqlite3 would),
-    # that one is assessed again and the rest reused.
+    # Reopening the same day (issue 22): `today` again on the unchanged book reads the queue
+    # the workbench kept; after one account is written by hand (as a cron job or sqlite3
+    # would), that one is assessed again, the rest reused, and the queue made again.
     _run([sys.executable, "-c", _KEEP, str(book), AS_OF], env)  # as the workbench does
 
     results["today_reopened"] = _best([_run(_csdesk(book, "today", "--json"), env)

@@ -14,6 +14,7 @@ import re
 from enum import StrEnum
 
 from typing import Annotated
+from collections.abc import Callable
 
 from pydantic import (
     AfterValidator,
@@ -184,6 +185,12 @@ class Milestone(StrEnum):
 
 class _Row(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __reduce__(self):
+        # Pickled as its values in field order, made again without validation (`trusted`):
+        # a kept assessment (docs/architecture.md) or a slice's from another process comes
+        # back in half the time of pydantic's own state, and takes less room.
+        return _unpickled, (type(self), tuple(self.__dict__.values()))
 
 
 # --- the import tables (docs/import.md "CSV tables") -------------------------------------
@@ -629,3 +636,14 @@ def trusted(cls, *, positional: bool = False):
     make = scope["make"]
     make.__qualname__ = f"trusted({cls.__name__})"
     return make
+
+
+_MAKERS: dict[type, Callable] = {}
+
+
+def _unpickled(cls, values: tuple):
+    """A `_Row` from its pickle (`_Row.__reduce__`)."""
+    make = _MAKERS.get(cls)
+    if make is None:
+        make = _MAKERS[cls] = trusted(cls, positional=True)
+    return make(*values)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -138,8 +138,8 @@ class Desk:
         out = [a for assessments, _ in parts for a in assessments]
         conclusions = Conclusions(*([x for _, c in parts for x in getattr(c, name)]
                                     for name in ("snapshots", "save_plans", "milestones")),
-                                  assessed=_by_account(out), read_at=read_at,
-                                  whole_book=True)
+                                  assessed=_by_account(out), read_at=read_at[0],
+                                  whole_book=True, book_version=read_at[1])
         if progress:
             progress(len(out), len(out))
         return out, conclusions, []
@@ -159,16 +159,18 @@ class Desk:
             self._running[0].stop()
             self._running = None
 
-    def _start(self, slices: list[list[str]]) -> tuple[shards.Running, int, dict[str, int]]:
+    def _start(self, slices: list[list[str]]
+               ) -> tuple[shards.Running, int, tuple[dict[str, int], str]]:
         """The other slices' processes started; this connection's data_version before, and
-        the accounts' versions then (`changes`: what the run's assessments were made at)."""
+        the accounts' versions then (`changes`: what the run's assessments were made at) with
+        the whole book's."""
         path = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
         versions: list[int] = []
-        read_at: list[dict[str, int]] = []
+        read_at: list[tuple[dict[str, int], str]] = []
 
         def before_start() -> None:
             versions.append(self._data_version())
-            read_at.append(changes.versions(self.db))
+            read_at.append((changes.versions(self.db), changes.book_version(self.db)))
 
         def reopen() -> None:
             self.db = open_book(path, create=False)
@@ -231,11 +233,16 @@ class Desk:
                 progress(len(book), len(book))
             return out, self._conclusions(book, out), book
 
-    def store(self, conclusions: "Conclusions") -> None:
+    def store(self, conclusions: "Conclusions", *, view: tuple[str, object] | None = None
+              ) -> None:
         """Write a scoring run's conclusions (see `_conclusions`) in one transaction, and keep
         its assessments for reuse (`changes.keep`): those of the accounts nobody else wrote
         since they were read, checked under the same write lock. A what-if day (`what_if`)
-        stores nothing; nor does a read-only book (`unstored` says so, issue 24)."""
+        stores nothing; nor does a read-only book (`unstored` says so, issue 24).
+
+        `view`: (name, value), a view made of the run's assessments of the whole book (the
+        workbench's Today), kept with them for `reopened`, when nobody wrote the book during
+        the run and every account's assessment is kept."""
         if self.what_if:
             return
         if self.read_only:
@@ -243,6 +250,9 @@ class Desk:
             return
         with queries.gc_paused(), writes.transaction(self.db):
             keep = None
+            # Nobody wrote since the run began to read: its view is the book's as it stands.
+            whole_view = (view is not None and self.reuse and conclusions.book_version
+                          is not None and conclusions.book_version == changes.book_version(self.db))
             if self.reuse and conclusions.read_at is not None and conclusions.assessed:
                 now = changes.versions(self.db, list(conclusions.assessed))
                 # An account this run gives a save plan or a milestone date reads differently
@@ -253,13 +263,19 @@ class Desk:
                 keep = {a: x for a, x in conclusions.assessed.items()
                         if conclusions.read_at.get(a, 0) == now[a] and a not in changing}
                 if conclusions.whole_book and not self.keep_whole_book:
-                    keep = None
+                    keep = whole_view = None
             writes.write_snapshots(self.db, conclusions.snapshots)
             writes.ensure_save_plans(self.db, conclusions.save_plans)
             if conclusions.milestones:
                 writes.set_milestones_done(self.db, conclusions.milestones)
+            day = self.as_of.isoformat()
             if keep:
-                changes.keep(self.db, self.as_of.isoformat(), self.fingerprint, keep)
+                changes.keep(self.db, day, self.fingerprint, keep)
+            if whole_view and changes.all_kept(self.db, day, self.fingerprint):
+                # At the book's version with this run's own writes: still valid tomorrow
+                # morning if nobody writes meanwhile (the next day is another `as_of`).
+                changes.keep_view(self.db, view[0], day, self.fingerprint,
+                                  changes.book_version(self.db), view[1])
 
     # --- reusing the day's assessments (docs/architecture.md) -------------------------------
 
@@ -288,6 +304,24 @@ class Desk:
                 pass
         return value
 
+    def reopened(self, name: str) -> tuple["KeptAssessments", object] | None:
+        """The view `name` kept with the day's assessments of the whole book (`store`), and
+        those assessments, still pickled (`KeptAssessments`), when no account changed since:
+        the workbench reopened the same day shows its queue without assessing or unpickling
+        anything. None when anything changed (then `assess_book` reuses what it can)."""
+        if not self.reuse:
+            return None
+        day = self.as_of.isoformat()
+        with queries.read_together(self.db):
+            version = changes.book_version(self.db)
+            with queries.gc_paused(freeze=True):
+                found = changes.kept_view(self.db, name, day, self.fingerprint, version)
+            if found is None:
+                return None
+            pickles = changes.kept_pickles(self.db, day, self.fingerprint)
+            ids = [a for a in queries.account_ids(self.db) if a in pickles]
+        return KeptAssessments(ids, {a: blob for a, (blob, _) in pickles.items()}), found
+
     def _mostly_kept(self) -> bool:
         """Whether at most a slice's worth of accounts would need assessing again."""
         valid = self.db.execute(
@@ -302,6 +336,7 @@ class Desk:
                         ) -> tuple[list[Assessment], "Conclusions", list[AccountData]] | None:
         """The book's assessments from the kept ones, with the changed accounts (fewer than
         half the book) assessed again; None when too few are kept to be worth it."""
+        started = changes.book_version(self.db)
         ids = queries.account_ids(self.db)
         if not ids:
             return None
@@ -317,19 +352,21 @@ class Desk:
         out = [x for a in ids if (x := kept.get(a) or fresh_by_id.get(a)) is not None]
         if progress:
             progress(len(out), len(out))
-        return out, conclusions, book
+        return out, dataclasses.replace(conclusions, book_version=started), book
 
     def _assess_reading_versions(self, account_ids: list[str] | None, progress: Progress | None
                                  ) -> tuple[list[Assessment], "Conclusions", list[AccountData]]:
         """`_assess`, with the accounts' versions read before and after: an account whose
         version did not move in between was read whole at that version."""
+        started = changes.book_version(self.db)
         before = changes.versions(self.db, account_ids)
         out, conclusions, book = self._assess(account_ids, progress)
         after = changes.versions(self.db, account_ids)
         read_at = {a: v for a, v in before.items() if after.get(a, 0) == v}
         read_at.update({a: 0 for a in _by_account(out) if a not in before and a not in after})
         return out, dataclasses.replace(conclusions, assessed=_by_account(out),
-                                        read_at=read_at, whole_book=account_ids is None), book
+                                        read_at=read_at, whole_book=account_ids is None,
+                                        book_version=started), book
 
     def assess_account(self, account_id: str, *, store: bool = True
                        ) -> tuple[Assessment, AccountData]:
@@ -417,6 +454,39 @@ class Conclusions:
     assessed: dict[str, Assessment] | None = None
     read_at: dict[str, int] | None = None
     whole_book: bool = False  # assessed every account, none reused
+    # The whole book's version (`changes.book_version`) before the run read anything: a view
+    # made of the run is kept only if no one wrote the book before its conclusions were.
+    book_version: str | None = None
+
+
+class KeptAssessments(Mapping[str, Assessment]):
+    """The day's kept assessments by account id, in book order, each unpickled when first
+    asked for (`load_all` unpickles the rest: 0.2 s at 10,000 accounts)."""
+
+    def __init__(self, ids: list[str], pickles: dict[str, bytes]) -> None:
+        self._ids = ids
+        self._pickles = pickles
+        self._made: dict[str, Assessment] = {}
+
+    def __getitem__(self, account_id: str) -> Assessment:
+        found = self._made.get(account_id)
+        if found is None:
+            found = self._made[account_id] = changes.unpickled(self._pickles[account_id])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, account_id: object) -> bool:
+        return account_id in self._pickles
+
+    def load_all(self) -> None:
+        with queries.gc_paused(freeze=True):  # kept for the day: out of the collector's sight
+            for account_id in self._ids:
+                self[account_id]
 
 
 def _by_account(assessments: list[Assessment]) -> dict[str, Assessment]:

@@ -7,11 +7,11 @@ nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from csdesk.core import work
-from csdesk.core.brief import build_brief_and_snoozed
+from csdesk.core.brief import TopLine, build_brief_and_snoozed
 from csdesk.core.models import (
     Assessment,
     BriefItem,
@@ -34,6 +34,25 @@ class WorkError(ValueError):
 class Brief:
     items: list[BriefItem]  # shown, most urgent first
     snoozed: list[BriefItem]  # hidden by a snooze in force
+
+
+# The name the day's Today is kept under with the day's assessments (`Desk.store`).
+TODAY_VIEW = "today"
+
+
+def kept_today(brief: Brief, top: TopLine) -> tuple[str, tuple]:
+    """What `Desk.store(..., view=...)` keeps of a whole-book run for `reopened_today`."""
+    return TODAY_VIEW, (brief.items, brief.snoozed, top)
+
+
+def reopened_today(desk: Desk) -> tuple[Mapping[str, Assessment], Brief, TopLine] | None:
+    """Today as the workbench kept it with the day's assessments (`Desk.reopened`), when
+    nobody wrote the book since: its items were recorded as raised when it was made."""
+    found = desk.reopened(TODAY_VIEW)
+    if found is None:
+        return None
+    kept, (items, snoozed, top) = found
+    return kept, Brief(items, snoozed), top
 
 
 def brief(desk: Desk, assessments: list[Assessment], *, record: bool = True) -> Brief:

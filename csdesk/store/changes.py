@@ -121,18 +121,36 @@ def versions(db: sqlite_utils.Database, account_ids: list[str] | None = None) ->
 def kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, object]:
     """The kept assessments still valid: made for this day and config at the account's
     current version. An entry that does not unpickle (written by another csdesk) is skipped."""
+    return {a: x for a, (x, _) in kept_with_versions(db, as_of, fingerprint).items()}
+
+
+def kept_with_versions(db: sqlite_utils.Database, as_of: str, fingerprint: str
+                       ) -> dict[str, tuple[object, int]]:
+    """`kept`, each with the account's version it was made at."""
     out = {}
-    rows = db.execute(
-        "SELECT k.account_id, k.assessment FROM kept_assessments k "
-        "LEFT JOIN account_versions v ON v.account_id = k.account_id "
-        "WHERE k.as_of = ? AND k.config = ? AND k.version = coalesce(v.version, 0)",
-        [as_of, fingerprint])
-    for account_id, blob in rows:
+    for account_id, (blob, version) in kept_pickles(db, as_of, fingerprint).items():
         try:
-            out[account_id] = pickle.loads(blob)
+            out[account_id] = pickle.loads(blob), version
         except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
             continue
     return out
+
+
+def kept_pickles(db: sqlite_utils.Database, as_of: str, fingerprint: str
+                 ) -> dict[str, tuple[bytes, int]]:
+    """The valid kept assessments (see `kept`) as they are stored, with their versions:
+    for a reader that unpickles only those it needs (`unpickled`)."""
+    rows = db.execute(
+        "SELECT k.account_id, k.assessment, k.version FROM kept_assessments k "
+        "LEFT JOIN account_versions v ON v.account_id = k.account_id "
+        "WHERE k.as_of = ? AND k.config = ? AND k.version = coalesce(v.version, 0)",
+        [as_of, fingerprint])
+    return {account_id: (blob, version) for account_id, blob, version in rows}
+
+
+def unpickled(blob: bytes) -> object:
+    """A kept assessment from `kept_pickles` (a foreign pickle raises)."""
+    return pickle.loads(blob)
 
 
 def keep(db: sqlite_utils.Database, as_of: str, fingerprint: str,
@@ -185,6 +203,16 @@ def kept_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str
         return pickle.loads(row[0])
     except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
         return None
+
+
+def all_kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> bool:
+    """Whether every account of the book has a valid kept assessment (see `kept`)."""
+    missing = db.execute(
+        "SELECT count(*) FROM accounts a LEFT JOIN kept_assessments k "
+        "ON k.account_id = a.account_id AND k.as_of = ? AND k.config = ? "
+        "LEFT JOIN account_versions v ON v.account_id = a.account_id "
+        "WHERE k.version IS NOT coalesce(v.version, 0)", [as_of, fingerprint]).fetchone()[0]
+    return missing == 0
 
 
 def keep_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str,

@@ -14,14 +14,14 @@ import datetime as dt
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from csdesk.core.brief import with_account
+from csdesk.core.brief import BANDS, TopLine, top_line, with_account  # noqa: F401 (screens')
 from csdesk.core.models import (
     AccountData,
     Assessment,
@@ -40,14 +40,11 @@ from csdesk.core.models import (
 from csdesk.core.phase import has_churned
 from csdesk.core.plans import next_goal_status
 from csdesk.core.qbr import business_days_after
-from csdesk.core.renewals import RenewalsAtRisk, renewals_at_risk
 from csdesk.core.stakeholders import stakeholder_warnings  # noqa: F401 (the tabs' import)
 from csdesk.desk.desk import Desk
 from csdesk.store import queries, schema, writes
 
 Progress = Callable[[int, int], None]
-
-BANDS = (Band.red, Band.yellow, Band.green, Band.unknown)
 
 
 # --- view models ------------------------------------------------------------------------------
@@ -86,28 +83,12 @@ class AccountRow:
         )
 
 
-@dataclass(frozen=True)
-class BandShare:
-    count: int = 0
-    arr: float = 0.0
-
-
-@dataclass(frozen=True)
-class TopLine:
-    """Today's first line: the size of the book and where the risk is."""
-
-    accounts: int
-    total_arr: float
-    bands: dict[Band, BandShare]
-    at_risk: tuple[RenewalsAtRisk, ...]  # one per renewals.at_risk_days, nearest first
-
-
 @dataclass
 class BookView:
     """Everything the list screens show, from one scoring run (refreshed per save)."""
 
     as_of: dt.date
-    assessments: dict[str, Assessment]  # by account id, in name order
+    assessments: Mapping[str, Assessment]  # by account id, in name order
     brief: list[BriefItem]
     top: TopLine
     empty: bool = False
@@ -187,28 +168,6 @@ class AccountDetail:
 # --- the service ------------------------------------------------------------------------------
 
 
-def top_line(assessments: list[Assessment], rules) -> TopLine:
-    """The book's size and where the risk is (a save recomputes it: 0.03 s at 10,000
-    accounts). ARR at risk is the core's (`renewals_at_risk`, docs/rules.md §9), over the
-    config's `renewals.at_risk_days`."""
-    count = dict.fromkeys(BANDS, 0)
-    arr = dict.fromkeys(BANDS, 0.0)
-    accounts, total = 0, 0.0
-    active = [a for a in assessments if not has_churned(a)]
-    for a in active:
-        value, health = a.account.arr, a.health
-        band = health.band if health else Band.unknown  # a Band, or its text: same key
-        accounts += 1
-        total += value
-        count[band] += 1
-        arr[band] += value
-    return TopLine(
-        accounts=accounts, total_arr=total,
-        bands={b: BandShare(count[b], arr[b]) for b in BANDS},
-        at_risk=renewals_at_risk(active, rules),
-    )
-
-
 class Workbench:
     """One open book for the TUI. Every method may block: call it from a thread worker."""
 
@@ -248,15 +207,32 @@ class Workbench:
         With `shown`, the view is handed to it as soon as it is built, before the day's
         conclusions are written and the book read is freed: the queue is on screen while the
         snapshots are stored and the half-million objects of a big book are let go.
+
+        Reopened the same day on a book nobody wrote since, the queue is the one kept by the
+        last run (`Desk.reopened`), and the assessments are unpickled after it is shown.
         """
         with self.lock:
             if self.is_empty():
                 return self._view([], empty=True)
+            from csdesk.desk import work
+
+            reopened = work.reopened_today(self.desk)
+            if reopened is not None:
+                kept, brief, top = reopened
+                view = BookView(as_of=self.as_of, assessments=kept, brief=brief.items, top=top,
+                                snoozed=brief.snoozed)
+                if progress:
+                    progress(len(kept), len(kept))
+                if shown is not None:
+                    shown(view)
+                kept.load_all()  # for the lists and the saves to come, after the queue
+                return view
             assessments, conclusions, book = self.desk.assess_book(progress=progress)
             view = self._view(assessments)
             if shown is not None:
                 shown(view)
-            self.desk.store(conclusions)
+            self.desk.store(conclusions, view=work.kept_today(
+                work.Brief(view.brief, view.snoozed), view.top))
             del book  # freed here, after the screen has the queue
             return view
 

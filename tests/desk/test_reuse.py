@@ -35,6 +35,14 @@ def run(path, *, reuse, as_of=AS_OF, config=None):
         desk.close()
 
 
+def execute(path, sql):
+    """One statement, committed, as `sqlite3` would run it."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql)
+    conn.close()
+
+
 def kept_count(path):
     conn = sqlite3.connect(path)
     try:
@@ -85,21 +93,33 @@ def apply(path, edits):
         conn.close()
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 15)), max_size=6),
-       st.booleans())
-def test_reusing_gives_what_a_full_run_gives_after_any_hand_edits(demo_file, tmp_path_factory,
-                                                                  edits, first_of_the_day):
-    folder = tmp_path_factory.mktemp("edit")
+def edit_lists(most: int):
+    """Lists of up to `most` hand edits (`EDITS`, `apply`)."""
+    return st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 15)),
+                    max_size=most)
+
+
+def book_copy(demo_file, folder, first_of_the_day: bool):
+    """A copy of the demo book in `folder`; `first_of_the_day`: without the day's snapshots
+    and plans, so the next run writes them."""
     book = folder / "book.db"
     shutil.copy(demo_file, book)
-    if first_of_the_day:  # the run below writes the day's snapshots (and any new plans)
+    if first_of_the_day:
         conn = sqlite3.connect(book)
         with conn:
             conn.execute("DELETE FROM score_snapshots WHERE date = ?", [AS_OF.isoformat()])
             conn.execute("DELETE FROM save_plans")
         conn.close()
+    return book
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edit_lists(6), st.booleans())
+def test_reusing_gives_what_a_full_run_gives_after_any_hand_edits(demo_file, tmp_path_factory,
+                                                                  edits, first_of_the_day):
+    folder = tmp_path_factory.mktemp("edit")
+    book = book_copy(demo_file, folder, first_of_the_day)
     run(book, reuse=True)  # keeps the assessments of the accounts it wrote no plan for
     assert kept_count(book) >= 10
     apply(book, edits)
@@ -164,7 +184,7 @@ def test_every_table_of_an_account_raises_its_version(tmp_path):
 
 @settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 15)), max_size=4))
+@given(edit_lists(4))
 def test_kept_views_are_what_a_fresh_computation_gives(demo_file, tmp_path_factory, edits):
     from csdesk.desk import forecast
 
@@ -217,10 +237,7 @@ def test_a_command_does_not_pay_to_keep_a_whole_book_but_keeps_what_it_reassesse
                                                                                   tmp_path):
     book = tmp_path / "book.db"
     shutil.copy(demo_file, book)
-    conn = sqlite3.connect(book)
-    with conn:
-        conn.execute("DELETE FROM kept_assessments")
-    conn.close()
+    execute(book, "DELETE FROM kept_assessments")
     assert main(["--db", str(book), "--as-of", AS_OF.isoformat(), "today", "--json"]) == 0
     assert kept_count(book) == 0  # the whole book assessed: nothing kept by a command
     run(book, reuse=True)  # as the workbench keeps them

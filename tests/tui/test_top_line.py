@@ -7,7 +7,8 @@ import pytest
 
 from csdesk.core.assess import assess
 from csdesk.core.config import Renewals
-from csdesk.tui.book_view import BookView, top_line
+from csdesk.core.brief import top_line
+from csdesk.tui.book_view import BookView
 from csdesk.tui.screens.today import top_line_text
 from tests.core.books import AS_OF, RULES, account, ahead, book, daily, touch, usage
 

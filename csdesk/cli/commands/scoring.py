@@ -36,12 +36,17 @@ def cmd_today(ctx: Context) -> int:
     args = ctx.args
     desk = ctx.desk(create=False)
     keep = _today_filter(ctx, desk)
-    assessments = desk.assess_all()
-    brief = work.brief(desk, assessments)
+    reopened = work.reopened_today(desk)  # as the workbench kept it, if nothing changed
+    if reopened is not None:
+        assessments, brief, _ = reopened
+    else:
+        assessments = {a.account.account_id: a for a in desk.assess_all()}
+        brief = work.brief(desk, list(assessments.values()))
     items = [i for i in (brief.snoozed if args.snoozed else brief.items) if keep(i)]
     if args.limit is not None:
         items = items[:args.limit]
-    snoozes = {s.item_id: s for a in assessments for s in a.snoozes}
+    snoozes = {s.item_id: s for a in {i.account_id for i in items}
+               for s in assessments[a].snoozes} if args.snoozed else {}
     if args.json:
         payload = report.brief_json(items, desk.as_of, len(brief.snoozed))
         if args.snoozed:
