@@ -138,3 +138,21 @@ def test_an_empty_book_and_text_that_is_not_utf8(tmp_path):
     latin = tmp_path / "latin.json"
     latin.write_bytes(b'{"accounts": [\n{"name": "Z\xf6e"}]}')
     assert read(latin) == ([], [f"{latin}:2: file: not UTF-8 text (save it as CSV UTF-8)"], [])
+
+
+def test_equal_cells_are_one_object_and_cells_of_other_types_stay_apart(tmp_path):
+    # A big book's repeated cells are kept once (issue 22: the import's memory), but 1, 1.0
+    # and True are equal keys of a dict, not equal cells; nor are [1] and [1.0].
+    values = ["7", 7, 7.0, True, 7, [1], [1.0], [True], [1], {"a": 1}, {"a": 1.0},
+              {"a": 1}, [[1]], [[1]], {"a": [1]}, None, "7"]
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps({"usage": [{"account_id": "a", "cell": v} for v in values]}))
+    (_, headers, rows), = read(path)[0]
+    cells = [row[1][headers.index("cell")] for row in rows]
+    assert [(type(c), c) for c in cells] == [(type(v), v) for v in values]
+    for types in ([type(c) for c in cells[i]] for i in (5, 6, 7)):
+        assert len(set(types)) == 1
+    assert type(cells[10]["a"]) is float and type(cells[9]["a"]) is int
+    assert cells[1] is cells[4] and cells[5] is cells[8] and cells[9] is cells[11]
+    assert cells[0] is cells[16]
+    assert cells[12] is not cells[13]  # a list of lists is kept as it is

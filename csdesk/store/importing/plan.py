@@ -80,7 +80,12 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
 
     plan = ImportPlan(notes=reader.notes)
     new_accounts: list[tuple] = []
-    for name, parts in by_table.items():
+    # The accounts whose milestones the import brings (§7, below).
+    brought = {r[2][0] for r in rows_of(by_table.get("milestones", []))}
+    for name in list(by_table):
+        # Each table's rows as read go once its writes are planned (a JSON book's would
+        # otherwise stay beside every table's writes: the import's peak memory).
+        parts = by_table.pop(name)
         table = TABLES[name]
         if name != "touchpoints" and all(isinstance(part, Batch) for part in parts):
             # A table empty in the book, every row read column-wise: unless a key repeats,
@@ -144,7 +149,6 @@ def plan_import(db: sqlite_utils.Database, sources: list[Source], *, as_of: dt.d
         change.unchanged += unchanged
 
     # §7: a new account gets its onboarding milestones, unless the import brings them.
-    brought = {r[2][0] for r in rows_of(by_table.get("milestones", []))}
     records = [rec for values in new_accounts if values[0] not in brought
                for rec in new_milestones(_account(values), as_of, rules)]
     if records:

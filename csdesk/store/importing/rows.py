@@ -121,6 +121,15 @@ def _storer(kind: str):
             "object": _object_value}.get(kind)
 
 
+def _sharing(store, share):
+    """`store`, its equal texts one object (`share`: a dict's setdefault): a JSON book's
+    rows are read one by one, and each of 100,000 days made its own string."""
+    def stored(value):
+        value = store(value)
+        return share(value, value) if type(value) is str else value
+    return stored
+
+
 def _object_value(value):
     # An empty list of save-plan actions is stored as its JSON ("[]"), not as empty flags.
     return "[]" if value == () else db_value(value)
@@ -486,8 +495,9 @@ class Reader:
         converted = [self._column(body, src.headers.index(h),
                                   _converter(k, c, ch, self._dayfirst(src, c)))
                      for c, h, k, ch in plain]
-        conversions = [(i, _storer(kinds[c])) for i, c in enumerate(table.columns)
-                       if _storer(kinds[c]) is not None]
+        share = {}.setdefault  # one text per day, choice and flag set, as the cells were
+        conversions = [(i, _sharing(_storer(kinds[c]), share))
+                       for i, c in enumerate(table.columns) if _storer(kinds[c]) is not None]
         everything = frozenset(names) | frozenset(nullable)
         validate = table.model.__pydantic_validator__.validate_python
         known = self.known_ids
