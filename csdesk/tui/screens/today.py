@@ -90,8 +90,9 @@ def group_by_account(items: list[BriefItem]) -> list[AccountGroup]:
 
 
 def item_detail(item: BriefItem, as_of, snooze=None) -> Text:
-    """The highlighted item in full (under the queue): account and title, the action and when
-    it is due, what clears it, its id; wrapped, never cut off."""
+    """The highlighted item in full (under the queue): account and title, the action, when it
+    is due and its id, then what clears it; wrapped. The id comes before what clears it, so a
+    long clears-when at 80x24 cannot push it out of the box."""
     text = Text(" ")
     text.append_text(plain(item.name, style="bold"))
     text.append(": ")
@@ -100,13 +101,13 @@ def item_detail(item: BriefItem, as_of, snooze=None) -> Text:
     text.append_text(plain(item.action))
     if item.due:
         text.append(f"  ({due_words(item.due, as_of)}, {item.due.isoformat()})", style="dim")
+    text.append(f" · id {item.id}", style="dim")  # the id scripts use (csdesk snooze ID)
     if item.clears_when:
         text.append("\n Clears when: ", style="bold")
         text.append_text(plain(item.clears_when))
     if snooze is not None:
         text.append(f"\n Snoozed until {snooze.until} ({str(snooze.reason).replace('_', ' ')})",
                     style="bold")
-    text.append(f" · id {item.id}", style="dim")  # the id scripts use (csdesk snooze ID)
     return text
 
 
