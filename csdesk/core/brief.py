@@ -23,7 +23,6 @@ from csdesk.core.models import (
     ItemKind,
     Phase,
     TouchpointKind,
-    replaced,
     trusted,
 )
 from csdesk.core.phase import has_churned
@@ -230,7 +229,7 @@ def account_items(a: Assessment, as_of: dt.date, rules: Rules) -> list[BriefItem
         items += scheduled_items(a, as_of)
         items += plan_action_items(a, as_of)
     weight = work.account_weight(a, rules)
-    return [replaced(i, weight=weight) for i in items]
+    return [i.model_copy(update={"weight": weight}) for i in items]
 
 
 def build_brief_and_snoozed(assessments: list[Assessment], as_of: dt.date, rules: Rules

@@ -271,7 +271,7 @@ class Desk:
             day = self.as_of.isoformat()
             if keep:
                 changes.keep(self.db, day, self.fingerprint, keep)
-            if whole_view and changes.all_kept(self.db, day, self.fingerprint):
+            if whole_view and not changes.unkept(self.db, day, self.fingerprint):
                 # At the book's version with this run's own writes: still valid tomorrow
                 # morning if nobody writes meanwhile (the next day is another `as_of`).
                 changes.keep_view(self.db, view[0], day, self.fingerprint,
@@ -312,7 +312,7 @@ class Desk:
         if not self.reuse:
             return None
         day = self.as_of.isoformat()
-        with queries.read_together(self.db):
+        with queries.one_reading(self.db):
             version = changes.book_version(self.db)
             with queries.gc_paused(freeze=True):
                 found = changes.kept_view(self.db, name, day, self.fingerprint, version)
@@ -324,13 +324,7 @@ class Desk:
 
     def _mostly_kept(self) -> bool:
         """Whether at most a slice's worth of accounts would need assessing again."""
-        valid = self.db.execute(
-            "SELECT count(*) FROM kept_assessments k LEFT JOIN account_versions v "
-            "ON v.account_id = k.account_id WHERE k.as_of = ? AND k.config = ? "
-            "AND k.version = coalesce(v.version, 0)",
-            [self.as_of.isoformat(), self.fingerprint]).fetchone()[0]
-        total = self.db.execute("SELECT count(*) FROM accounts").fetchone()[0]
-        return total - valid < self.min_slice
+        return changes.unkept(self.db, self.as_of.isoformat(), self.fingerprint) < self.min_slice
 
     def _assess_reusing(self, progress: Progress | None
                         ) -> tuple[list[Assessment], "Conclusions", list[AccountData]] | None:

@@ -121,16 +121,10 @@ def versions(db: sqlite_utils.Database, account_ids: list[str] | None = None) ->
 def kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, object]:
     """The kept assessments still valid: made for this day and config at the account's
     current version. An entry that does not unpickle (written by another csdesk) is skipped."""
-    return {a: x for a, (x, _) in kept_with_versions(db, as_of, fingerprint).items()}
-
-
-def kept_with_versions(db: sqlite_utils.Database, as_of: str, fingerprint: str
-                       ) -> dict[str, tuple[object, int]]:
-    """`kept`, each with the account's version it was made at."""
     out = {}
-    for account_id, (blob, version) in kept_pickles(db, as_of, fingerprint).items():
+    for account_id, (blob, _) in kept_pickles(db, as_of, fingerprint).items():
         try:
-            out[account_id] = pickle.loads(blob), version
+            out[account_id] = pickle.loads(blob)
         except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
             continue
     return out
@@ -205,14 +199,13 @@ def kept_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str
         return None
 
 
-def all_kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> bool:
-    """Whether every account of the book has a valid kept assessment (see `kept`)."""
-    missing = db.execute(
+def unkept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> int:
+    """How many accounts of the book have no valid kept assessment (see `kept`)."""
+    return db.execute(
         "SELECT count(*) FROM accounts a LEFT JOIN kept_assessments k "
         "ON k.account_id = a.account_id AND k.as_of = ? AND k.config = ? "
         "LEFT JOIN account_versions v ON v.account_id = a.account_id "
         "WHERE k.version IS NOT coalesce(v.version, 0)", [as_of, fingerprint]).fetchone()[0]
-    return missing == 0
 
 
 def keep_view(db: sqlite_utils.Database, name: str, as_of: str, fingerprint: str,

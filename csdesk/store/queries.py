@@ -149,21 +149,6 @@ def _grouped(rows: Iterable[tuple], make, into: dict[str, list] | None = None
 
 
 @contextlib.contextmanager
-def read_together(db: sqlite_utils.Database) -> Iterator[None]:
-    """Several reads from one state of the book (a read transaction), unless the connection
-    is in a transaction already."""
-    if db.conn.in_transaction:
-        yield
-        return
-    db.conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if db.conn.in_transaction:
-            db.conn.execute("COMMIT")
-
-
-@contextlib.contextmanager
 def gc_paused(*, freeze: bool = False) -> Iterator[None]:
     """No cyclic garbage collection while a whole book is built (and assessed).
 
