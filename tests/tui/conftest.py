@@ -76,3 +76,27 @@ async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def snap(snap_compare, app, *keys, size=SIZE, before=None, then=None, refreshes: int = 0):
+    """`snap_compare` of `app` at `size` once settled: `before(pilot)`, each key pressed,
+    `then(pilot)`, each step settled; no blinking cursor; `refreshes`: settle that many more
+    times after a pause (a refresh the first read sets off: the day's snapshots stored)."""
+    async def run_before(pilot):
+        await settle(pilot)
+        if before is not None:
+            await before(pilot)
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        for _ in range(refreshes):
+            await pilot.pause(0.2)
+            await settle(pilot)
+
+    return snap_compare(app, terminal_size=size, run_before=run_before)

@@ -11,7 +11,7 @@ from csdesk.tui.forms_plans import AccountForm, ActionForm, GoalForm, PlanForm, 
 from csdesk.tui.screens.account import AccountScreen
 from csdesk.tui.widgets.row_table import RowTable
 
-from .conftest import AS_OF, SIZE, settle
+from .conftest import AS_OF, SIZE, settle, snap
 
 
 def _one(app, sql, params=()):
@@ -220,49 +220,33 @@ async def test_a_timeline_record_opened_whole_edited_deleted_and_undone(app):
 # --- snapshots: one per new tab, and the account form --------------------------------------
 
 
-def _snap(snap_compare, app, open_tab: str | None, *keys):
-    async def run_before(pilot):
-        await settle(pilot)
-        if open_tab is not None:
-            index, item, _ = _critical_item(pilot.app)
-            pilot.app.push_screen(AccountScreen(item.account_id, tab=open_tab))
-            await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
+def _tab(name: str):
+    """Open the critical account's `name` tab (a `snap` step)."""
+    async def open_tab(pilot):
+        _, item, _ = _critical_item(pilot.app)
+        pilot.app.push_screen(AccountScreen(item.account_id, tab=name))
 
-    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return open_tab
 
 
 def test_snapshot_save_plan_tab(snap_compare, app):
-    assert _snap(snap_compare, app, "save-plan")
+    assert snap(snap_compare, app, before=_tab("save-plan"))
 
 
 def test_snapshot_success_plan_tab(snap_compare, app):
-    assert _snap(snap_compare, app, "plan")
+    assert snap(snap_compare, app, before=_tab("plan"))
 
 
 def test_snapshot_stakeholder_map(snap_compare, app):
-    assert _snap(snap_compare, app, "stakeholders")
+    assert snap(snap_compare, app, before=_tab("stakeholders"))
 
 
 def test_snapshot_plan_form(snap_compare, app):
-    assert _snap(snap_compare, app, "save-plan", "w")
+    assert snap(snap_compare, app, "w", before=_tab("save-plan"))
 
 
 def test_snapshot_account_form_at_80x24(snap_compare, app):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        for widget in pilot.app.screen.query("Input"):
-            widget.cursor_blink = False
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    assert snap(snap_compare, app, "2", "a", size=(80, 24))
 
 
 async def test_a_touchpoint_corrected_a_future_completed_date_refused(app):

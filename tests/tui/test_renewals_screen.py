@@ -3,7 +3,7 @@ the outcome, overdue renewals at the top; and the Portfolio's trend charts with 
 
 from __future__ import annotations
 
-from .conftest import AS_OF, SIZE, settle
+from .conftest import AS_OF, SIZE, settle, snap
 
 
 async def test_c_records_a_call_with_a_note_beside_the_suggestion(app):
@@ -87,27 +87,12 @@ async def test_portfolio_trend_charts_with_their_numbers(app):
     assert "your calls" in retention and "csdesk's suggestions" in retention
 
 
-def _snap_at(snap_compare, app, size, *keys):
-    async def run_before(pilot):
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for widget in pilot.app.screen.query("Input"):
-            widget.cursor_blink = False
-        for _ in range(2):  # a refresh the first read set off (the day's snapshots stored)
-            await pilot.pause(0.2)
-            await settle(pilot)
-
-    return snap_compare(app, terminal_size=size, run_before=run_before)
-
-
 def test_renewals_at_80x24(snap_compare, app):
-    assert _snap_at(snap_compare, app, (80, 24), "3")
+    assert snap(snap_compare, app, "3", size=(80, 24), refreshes=2)
 
 
 def test_forecast_call_form(snap_compare, app):
-    assert _snap_at(snap_compare, app, SIZE, "3", "c")
+    assert snap(snap_compare, app, "3", "c", refreshes=2)
 
 
 def test_portfolio_trend_at_80x24(snap_compare, app):

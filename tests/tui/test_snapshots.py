@@ -6,22 +6,7 @@ report before committing.
 
 from __future__ import annotations
 
-from .conftest import SIZE, settle
-
-
-def _snap(snap_compare, app, *keys, then=None):
-    async def run_before(pilot):
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        if then is not None:
-            await then(pilot)
-            await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
-
-    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+from .conftest import SIZE, settle, snap
 
 
 def _showcase_account(app) -> str:
@@ -54,48 +39,48 @@ def _open_showcase(tab_presses: int):
 
 
 def test_today(snap_compare, app):
-    assert _snap(snap_compare, app)
+    assert snap(snap_compare, app)
 
 
 def test_accounts(snap_compare, app):
-    assert _snap(snap_compare, app, "2")
+    assert snap(snap_compare, app, "2")
 
 
 def test_accounts_red_tab_sorted_by_score(snap_compare, app):
-    assert _snap(snap_compare, app, "2", "right_square_bracket", "s")
+    assert snap(snap_compare, app, "2", "right_square_bracket", "s")
 
 
 def test_renewals(snap_compare, app):
-    assert _snap(snap_compare, app, "3")
+    assert snap(snap_compare, app, "3")
 
 
 def test_portfolio(snap_compare, app):
-    assert _snap(snap_compare, app, "4")
+    assert snap(snap_compare, app, "4")
 
 
 def test_account_overview(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(0))
+    assert snap(snap_compare, app, then=_open_showcase(0))
 
 
 def test_account_stakeholders(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(1))
+    assert snap(snap_compare, app, then=_open_showcase(1))
 
 
 def test_account_onboarding(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(2))
+    assert snap(snap_compare, app, then=_open_showcase(2))
 
 
 def test_account_success_plan(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(3))
+    assert snap(snap_compare, app, then=_open_showcase(3))
 
 
 def test_account_timeline(snap_compare, app):
-    assert _snap(snap_compare, app, then=_open_showcase(5))  # after the Save plan tab
+    assert snap(snap_compare, app, then=_open_showcase(5))  # after the Save plan tab
 
 
 def test_touchpoint_form(snap_compare, app):
-    assert _snap(snap_compare, app, "t")
+    assert snap(snap_compare, app, "t")
 
 
 def test_empty_book(snap_compare, empty_app):
-    assert _snap(snap_compare, empty_app)
+    assert snap(snap_compare, empty_app)

@@ -9,22 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .conftest import settle
-
-
-def _snap(snap_compare, app, size, *keys, before=None):
-    async def run_before(pilot):
-        await settle(pilot)
-        if before is not None:
-            await before(pilot)
-            await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
-
-    return snap_compare(app, terminal_size=size, run_before=run_before)
+from .conftest import snap
 
 
 async def _snooze_two(pilot):
@@ -41,12 +26,12 @@ async def _snooze_two(pilot):
 
 
 def test_today_snoozed_at_80x24(snap_compare, app):
-    assert _snap(snap_compare, app, (80, 24), "Z", before=_snooze_two)
+    assert snap(snap_compare, app, "Z", size=(80, 24), before=_snooze_two)
 
 
 def test_today_grouped_at_120(snap_compare, app):
-    assert _snap(snap_compare, app, (120, 40), "g")
+    assert snap(snap_compare, app, "g", size=(120, 40))
 
 
 def test_today_response_form_at_80x24(snap_compare, app):
-    assert _snap(snap_compare, app, (80, 24), "t")
+    assert snap(snap_compare, app, "t", size=(80, 24))
