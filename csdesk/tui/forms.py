@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
@@ -121,8 +122,9 @@ class FlagList(SelectionList[str]):
                            for _, v in _options(Flag)), **kwargs)
 
     @staticmethod
-    def prompt(flag: str, ticked: bool) -> str:
-        return f"[{'x' if ticked else ' '}] {flag.replace('_', ' ')}"
+    def prompt(flag: str, ticked: bool) -> Content:
+        # Content, not a str: as markup, "[x]" would be a tag and vanish once ticked.
+        return Content(f"[{'x' if ticked else ' '}] {flag.replace('_', ' ')}")
 
     @on(SelectionList.SelectionToggled)
     def _marked(self, event: SelectionList.SelectionToggled) -> None:

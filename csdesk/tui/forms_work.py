@@ -17,7 +17,7 @@ from csdesk.core.models import AlertLevel, BriefItem, SnoozeReason
 from csdesk.core.work import snooze_refusal
 from csdesk.desk.settings import parse_iso_day
 from csdesk.tui.forms import CompactInput, EnterSavesSelect, Form, _options, _title
-from csdesk.tui.widgets.look import printable
+from csdesk.tui.widgets.look import plain
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class SnoozeForm(Form):
         default = self.today + dt.timedelta(days=min(7, limit))
         with Vertical(classes="form", id="snooze-form"):
             yield Static(_title("Snooze", self.item.name), classes="form-title")
-            yield Static(printable(self.item.title, single_line=True), classes="form-help")
+            yield Static(plain(self.item.title), classes="form-help")  # data, not markup
             with Grid(classes="form-grid"):
                 yield Label("Until")
                 yield CompactInput(default.isoformat(), id="snooze-until")

@@ -127,3 +127,20 @@ def test_the_mapping_screen_snapshot(snap_compare, app, tmp_path, monkeypatch):
             widget.cursor_blink = False
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_header_with_brackets_is_shown_as_written_in_its_picker(app, tmp_path):
+    # A header is the file's text: "ARR [USD]" once lost its unit, "Cost [/]" crashed the app.
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT.replace("Yearly Value", "ARR [USD]").replace("Region", "Cost [/]"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, path)
+        picker = screen.query_one("#pick-arr", Select)
+        await pick(pilot, screen, "arr", "ARR [USD]")
+        assert picker.value == "ARR [USD]"
+        label = picker.query_one("SelectCurrent #label", Static)
+        assert label.render().plain == "ARR [USD]"  # drawn as written
+        picker.focus()
+        await pilot.press("enter")  # the list of the file's headers opens
+        await settle(pilot)
+        assert app.screen is screen

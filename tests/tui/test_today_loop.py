@@ -65,6 +65,10 @@ async def test_enter_on_the_flags_list_saves_and_ticked_flags_read_without_colou
         flags = form.query_one("#flags")
         assert str(flags.get_option_at_index(0).prompt).startswith("[x] ")
         assert str(flags.get_option_at_index(1).prompt).startswith("[ ] ")
+        await pilot.pause()
+        drawn = [flags.render_line(y).text for y in range(flags.size.height)]
+        assert any("[x] complaint" in line for line in drawn), drawn  # drawn, not a tag
+        assert any("[ ] data export request" in line for line in drawn), drawn
         await pilot.press("enter")  # saves, with the flag ticked
         await settle(pilot)
         assert not isinstance(app.screen, TouchpointForm)
@@ -241,3 +245,21 @@ async def test_scheduled_touchpoints_show_in_the_timeline_and_on_their_day(app, 
         [today] = [i for i in app.book.brief if i.kind == ItemKind.scheduled
                    and i.account_id == account_id]
         assert today.id == f"{account_id}:scheduled:{AS_OF}:qbr" and not today.overdue
+
+
+async def test_a_task_titled_like_markup_is_snoozed_as_written(app):
+    # Book text is data: "[/]" in a task's text crashed the snooze form, "[bold]" restyled it.
+    desk = app.workbench.desk
+    account_id = desk.db.execute("SELECT account_id FROM accounts LIMIT 1").fetchone()[0]
+    from csdesk.desk import work
+
+    work.add_task(desk, account_id, "send [/] deck [bold]now", None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await highlight(pilot, lambda r: r.kind == "task")
+        await pilot.press("z")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SnoozeForm)
+        shown = " ".join(str(s.render()) for s in form.query(".form-help"))
+        assert "send [/] deck [bold]now" in shown

@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
@@ -170,7 +171,9 @@ class MappingScreen(Screen):
         box = self.query_one("#mapping-pickers", VerticalScroll)
         box.remove_children()
         required = required_of(self.table)
-        options = [(NONE, NONE)] + [(printable(h, single_line=True), h) for h in self.headers]
+        # A header is the file's text, not markup ("ARR [USD]", "Cost [/]").
+        options = [(NONE, NONE)] + [(Content(printable(h, single_line=True)), h)
+                                    for h in self.headers]
         rows = []
         for column in columns_of(self.table):
             star = "*" if column in required else " "
