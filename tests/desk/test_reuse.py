@@ -250,3 +250,28 @@ def test_a_command_does_not_pay_to_keep_a_whole_book_but_keeps_what_it_reassesse
         "WHERE k.version != v.version").fetchone()[0]
     conn.close()
     assert stale == 0  # the one account re-assessed was kept anew
+
+
+@pytest.mark.parametrize("rows", [999, 1_000])  # row by row, then in bulk
+def test_a_ticket_moved_to_another_account_changes_both(tmp_path, rows):
+    from csdesk.core.config import Rules
+    from csdesk.store.importing import import_paths
+    from csdesk.store.schema import open_book
+
+    db = open_book(tmp_path / "book.db")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "account_id,name,arr,contract_start,renewal_date\n"
+        "a1,Acme,1000,2026-01-01,2027-01-01\nb2,Bolt,2000,2026-01-01,2027-01-01\n")
+    (folder / "tickets.csv").write_text("ticket_id,account_id,opened_on,severity\nT-0,a1,2026-11-01,high\n")
+    import_paths(db, [folder], as_of=AS_OF, rules=Rules())
+    before = dict(db.execute("SELECT account_id, version FROM account_versions").fetchall())
+    moved = tmp_path / "tickets.csv"  # T-0 now Bolt's, among new tickets of Bolt's
+    moved.write_text("ticket_id,account_id,opened_on,severity\n" + "".join(
+        f"T-{n},b2,2026-11-01,high\n" for n in range(rows)))
+    import_paths(db, [moved], as_of=AS_OF, rules=Rules())
+    after = dict(db.execute("SELECT account_id, version FROM account_versions").fetchall())
+    assert after["a1"] > before["a1"]  # its ticket left: its assessment is not reused
+    assert after["b2"] > before["b2"]
+    db.conn.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import json
 import operator
 import sqlite3
 import uuid
@@ -287,9 +288,19 @@ def _write_table(conn, name: str, rows: list[tuple]) -> None:
     """One table's rows, upserted on the natural key; a big batch raises each account's
     version once, not once a row (`changes.versions_raised_once`)."""
     bulk = contextlib.nullcontext()
-    if len(rows) >= 1_000 and name in changes.ACCOUNT_TABLES:
-        at = TABLES[name].columns.index("account_id")
-        bulk = changes.versions_raised_once(conn, name, (r[at] for r in rows))
+    if len(rows) >= search.BULK_ROWS and name in changes.ACCOUNT_TABLES:
+        table = TABLES[name]
+        at = table.columns.index("account_id")
+        written = {r[at] for r in rows}
+        if "account_id" not in table.key:
+            # Keyed by its own id (a ticket, a touchpoint's uid): a row may move from another
+            # account, which changes too (the update trigger would raise both).
+            [key] = table.key
+            k = table.columns.index(key)
+            written.update(a for a, in conn.execute(
+                f"SELECT DISTINCT account_id FROM {name} WHERE {key} IN "
+                "(SELECT value FROM json_each(?))", [json.dumps([r[k] for r in rows])]))
+        bulk = changes.versions_raised_once(conn, name, written)
     with bulk, search.bulk_write(conn, name, len(rows)):  # the search index: set-based
         empty = conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
         if not (empty and _insert_fresh(conn, name, rows)):
