@@ -287,8 +287,10 @@ class Desk:
         """A whole-book view (`compute()`), kept in the book and reused while no account's
         rows, the day or the config changed since (`changes.book_version`). Computed afresh
         when `reuse` is off; kept only when nothing was written while it was computed, and
-        not at all on a book that cannot be written."""
-        if not self.reuse:
+        not at all on a what-if day or a book that cannot be written. Keeping it never waits
+        for another connection's write (the workbench's reader calls this while a scoring run
+        may hold the write lock): a busy book is not kept this time."""
+        if not self.reuse or self.what_if or self.read_only:
             return compute()
         day, version = self.as_of.isoformat(), changes.book_version(self.db)
         with queries.gc_paused(freeze=True):
@@ -298,9 +300,9 @@ class Desk:
         value = compute()
         if changes.book_version(self.db) == version:
             try:
-                with writes.transaction(self.db):
+                with writes.not_waiting(self.db), writes.transaction(self.db):
                     changes.keep_view(self.db, name, day, self.fingerprint, version, value)
-            except sqlite3.OperationalError:  # a read-only or busy book: not kept, still shown
+            except sqlite3.OperationalError:  # a busy book: not kept, still shown
                 pass
         return value
 

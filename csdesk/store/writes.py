@@ -22,6 +22,19 @@ from csdesk.core.models import (
     Snooze,
     Touchpoint,
 )
+from csdesk.store.schema import BUSY_TIMEOUT_MS
+
+
+@contextlib.contextmanager
+def not_waiting(db: sqlite_utils.Database) -> Iterator[None]:
+    """Inside, taking the write lock while another connection holds it fails at once
+    (sqlite3.OperationalError) instead of waiting up to `BUSY_TIMEOUT_MS`: for a cache a
+    reader writes only when it costs nothing."""
+    db.conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 class transaction:

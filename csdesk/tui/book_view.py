@@ -328,7 +328,8 @@ class Workbench:
         with self._reader_lock:
             if self._reader is None:
                 self._reader = Desk(schema.open_book(self._path, create=False),
-                                    self.desk.config, self.desk.as_of)
+                                    self.desk.config, self.desk.as_of,
+                                    what_if=self.desk.what_if)
             yield self._reader
 
     def close(self) -> None:

@@ -275,3 +275,43 @@ def test_a_ticket_moved_to_another_account_changes_both(tmp_path, rows):
     assert after["a1"] > before["a1"]  # its ticket left: its assessment is not reused
     assert after["b2"] > before["b2"]
     db.conn.close()
+
+
+def test_a_what_if_day_keeps_no_view_and_a_busy_book_is_not_waited_for(demo_file, tmp_path):
+    import time
+
+    from csdesk.desk import forecast
+    from csdesk.store.schema import BUSY_TIMEOUT_MS
+
+    book = tmp_path / "book.db"
+    shutil.copy(demo_file, book)
+    execute(book, "DELETE FROM kept_views")
+    desk = Desk.open(book, Config(), AS_OF + dt.timedelta(days=30), create=False)
+    desk.what_if = True  # an --as-of after today stores nothing
+    try:
+        assert forecast.renewals(desk).rows  # shown
+        assert desk.db.execute("SELECT count(*) FROM kept_views").fetchone()[0] == 0
+    finally:
+        desk.close()
+    other = sqlite3.connect(book, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another connection writing (a scoring run's store)
+    desk = Desk.open(book, Config(), AS_OF, create=False)
+    try:
+        started = time.monotonic()
+        shown = forecast.renewals(desk)  # computed and shown; not kept, and not waited for
+        assert time.monotonic() - started < BUSY_TIMEOUT_MS / 2000
+        assert shown.rows
+        assert desk.db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        desk.close()
+    assert _views(book) == []  # nothing kept: neither the what-if day's nor the busy one
+
+
+def _views(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT name FROM kept_views").fetchall()
+    finally:
+        conn.close()
