@@ -322,7 +322,7 @@ class Desk:
                 return None
             pickles = changes.kept_pickles(self.db, day, self.fingerprint)
             ids = [a for a in queries.account_ids(self.db) if a in pickles]
-        return KeptAssessments(ids, {a: blob for a, (blob, _) in pickles.items()}), found
+        return KeptAssessments(ids, pickles), found
 
     def _mostly_kept(self) -> bool:
         """Whether at most a slice's worth of accounts would need assessing again."""

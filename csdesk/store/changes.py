@@ -122,7 +122,7 @@ def kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, o
     """The kept assessments still valid: made for this day and config at the account's
     current version. An entry that does not unpickle (written by another csdesk) is skipped."""
     out = {}
-    for account_id, (blob, _) in kept_pickles(db, as_of, fingerprint).items():
+    for account_id, blob in kept_pickles(db, as_of, fingerprint).items():
         try:
             out[account_id] = pickle.loads(blob)
         except Exception:  # noqa: BLE001  a stale or foreign pickle is only a miss
@@ -130,16 +130,14 @@ def kept(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, o
     return out
 
 
-def kept_pickles(db: sqlite_utils.Database, as_of: str, fingerprint: str
-                 ) -> dict[str, tuple[bytes, int]]:
-    """The valid kept assessments (see `kept`) as they are stored, with their versions:
-    for a reader that unpickles only those it needs (`unpickled`)."""
-    rows = db.execute(
-        "SELECT k.account_id, k.assessment, k.version FROM kept_assessments k "
+def kept_pickles(db: sqlite_utils.Database, as_of: str, fingerprint: str) -> dict[str, bytes]:
+    """The valid kept assessments (see `kept`) as they are stored: for a reader that
+    unpickles only those it needs (`unpickled`)."""
+    return dict(db.execute(
+        "SELECT k.account_id, k.assessment FROM kept_assessments k "
         "LEFT JOIN account_versions v ON v.account_id = k.account_id "
         "WHERE k.as_of = ? AND k.config = ? AND k.version = coalesce(v.version, 0)",
-        [as_of, fingerprint])
-    return {account_id: (blob, version) for account_id, blob, version in rows}
+        [as_of, fingerprint]).fetchall())
 
 
 def unpickled(blob: bytes) -> object:
@@ -167,12 +165,16 @@ def keep(db: sqlite_utils.Database, as_of: str, fingerprint: str,
 
 
 def code_fingerprint(config_json: str) -> str:
-    """What a kept assessment was made with besides the book: the config and the rules' code
-    (a new csdesk, or an edited rule, makes every kept assessment stale)."""
+    """What a kept assessment or view was made with besides the book: the config, and the
+    code that reads the book and draws conclusions from it (the rules in core, the reads in
+    store, the views desk builds): a new csdesk, or an edited rule, makes everything kept
+    stale. About 2 ms (70 files, read once a process)."""
     digest = hashlib.blake2b(config_json.encode(), digest_size=16)
-    core = Path(__file__).resolve().parent.parent / "core"
-    for path in sorted(core.glob("*.py")):
-        digest.update(path.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for layer in ("core", "store", "desk"):
+        for path in sorted((package / layer).rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
     digest.update(sqlite3.sqlite_version.encode())
     return digest.hexdigest()
 

@@ -4,6 +4,7 @@ sqlite3, a run that reuses the kept assessments gives byte for byte what a full 
 import datetime as dt
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -315,3 +316,26 @@ def _views(path):
         return conn.execute("SELECT name FROM kept_views").fetchall()
     finally:
         conn.close()
+
+
+def test_the_fingerprint_follows_the_code_that_makes_what_is_kept(tmp_path, monkeypatch):
+    # The kept views come from desk and store code too (the renewals, Today's top line): an
+    # upgrade that changes them must not be served yesterday's pickles the same day.
+    import csdesk
+    from csdesk.store import changes
+
+    package = tmp_path / "csdesk"
+    for layer in ("core", "store", "desk", "tui"):
+        shutil.copytree(Path(csdesk.__file__).parent / layer, package / layer)
+    monkeypatch.setattr(changes, "__file__", str(package / "store" / "changes.py"))
+    first = changes.code_fingerprint("{}")
+    assert changes.code_fingerprint("{}") == first
+    assert changes.code_fingerprint('{"bands": 1}') != first
+    for changed in ("core/brief.py", "store/queries.py", "desk/forecast.py"):
+        path = package / changed
+        path.write_text(path.read_text() + "\n# changed\n")
+        assert changes.code_fingerprint("{}") != first, changed
+        first = changes.code_fingerprint("{}")
+    path = package / "tui" / "app.py"  # the screens make nothing that is kept
+    path.write_text(path.read_text() + "\n# changed\n")
+    assert changes.code_fingerprint("{}") == first
