@@ -677,16 +677,22 @@ def load_touchpoints(db: sqlite_utils.Database, start: dt.date, end: dt.date,
                      kinds: Iterable[str] | None = None) -> list[Touchpoint]:
     """Touchpoints dated in [start, end), of the given kinds if any (for business-review
     completion, §11, which reads only the reviews)."""
-    sql = ("SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
-           "FROM touchpoints WHERE date >= ? AND date < ?")
+    where = "date >= ? AND date < ?"
     params = [start.isoformat(), end.isoformat()]
     if kinds is not None:
         kinds = [str(k) for k in kinds]
-        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        where += f" AND kind IN ({', '.join('?' * len(kinds))})"
         params += kinds
+    return _touchpoint_rows(db, where, params, "date, id")
+
+
+def _touchpoint_rows(db: sqlite_utils.Database, where: str, params: list, order: str
+                     ) -> list[Touchpoint]:
     days, make, flag_sets = _Days(), _touchpoint, _Flags()
     return [make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt, None)
-            for a, d, k, st, sm, fl, who, rt in db.execute(sql + " ORDER BY date, id", params)]
+            for a, d, k, st, sm, fl, who, rt in db.execute(
+                "SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
+                f"FROM touchpoints WHERE {where} ORDER BY {order}", params)]
 
 
 # --- working the book: tasks, snoozes, alert quality (docs/workflow.md) ----------------------
@@ -750,13 +756,10 @@ def data_version(db: sqlite_utils.Database) -> int:
     return db.conn.execute("PRAGMA data_version").fetchone()[0]
 
 
+@_checked
 def upcoming_scheduled(db: sqlite_utils.Database, account_id: str, as_of: dt.date
                        ) -> list[Touchpoint]:
     """An account's scheduled touchpoints dated after as_of, soonest last (the Timeline shows
     what is coming above what happened; docs/workflow.md)."""
-    days, make, flag_sets = _Days(), _touchpoint, _Flags()
-    return [make(a, days[d], k, st, sm, flag_sets[fl], flag_sets[who], rt, None)
-            for a, d, k, st, sm, fl, who, rt in db.execute(
-                "SELECT account_id, date, kind, status, summary, flags, contacts, responds_to "
-                "FROM touchpoints WHERE account_id = ? AND date > ? AND status = 'scheduled' "
-                "ORDER BY date DESC, id", [account_id, as_of.isoformat()])]
+    return _touchpoint_rows(db, "account_id = ? AND date > ? AND status = 'scheduled'",
+                            [account_id, as_of.isoformat()], "date DESC, id")

@@ -174,3 +174,23 @@ def test_the_workbench_exit_code_reflects_a_crash(demo_book, monkeypatch):
         assert tui_app.run_workbench(ctx) == 1
     finally:
         ctx.close()
+
+
+def test_an_account_page_opens_past_a_scheduled_touchpoint_dated_by_hand(demo_book):
+    # The Timeline's upcoming meetings are read on their own: a day edited by hand there
+    # stopped the account's page from opening.
+    conn = sqlite3.connect(demo_book)
+    [account_id] = conn.execute("SELECT account_id FROM accounts ORDER BY name LIMIT 1").fetchone()
+    conn.execute("INSERT INTO touchpoints (account_id, date, kind, status, summary) VALUES "
+                 "(?, '2027-13-45', 'meeting', 'scheduled', 'typed by hand'), "
+                 "(?, '2027-01-10', 'qbr', 'scheduled', 'Q1 review')", [account_id, account_id])
+    conn.commit()
+    conn.close()
+    app = make_app(demo_book)
+    try:
+        detail = app.workbench.detail(account_id)
+        shown = [entry.text for entry in detail.timeline]
+        assert any("Q1 review" in text for text in shown)
+        assert not any("typed by hand" in text for text in shown)
+    finally:
+        app.workbench.close()
