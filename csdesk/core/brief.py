@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from csdesk.core import work
 from csdesk.core.alerts import LEVEL_ORDER
 from csdesk.core.config import Rules
+from csdesk.core.metrics import BandShare
 from csdesk.core.models import (
     AlertLevel,
     Assessment,
@@ -270,12 +271,6 @@ BANDS = (Band.red, Band.yellow, Band.green, Band.unknown)
 
 
 @dataclass(frozen=True)
-class BandShare:
-    count: int = 0
-    arr: float = 0.0
-
-
-@dataclass(frozen=True)
 class TopLine:
     """Today's first line: the size of the book and where the risk is."""
 
@@ -302,6 +297,6 @@ def top_line(assessments: list[Assessment], rules: Rules) -> TopLine:
         arr[band] += value
     return TopLine(
         accounts=accounts, total_arr=total,
-        bands={b: BandShare(count[b], arr[b]) for b in BANDS},
+        bands={b: BandShare(count=count[b], arr=arr[b]) for b in BANDS},
         at_risk=renewals_at_risk(active, rules),
     )
