@@ -20,6 +20,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from csdesk.store import triggers
+
 # Every table whose rows belong to one account by their `account_id` column. Tables added later
 # that hold an account's rows must be listed here (tests/store/test_changes.py checks that every
 # table with an account_id column is).
@@ -63,16 +65,14 @@ def versions_raised_once(conn: sqlite3.Connection, table: str,
     if table not in ACCOUNT_TABLES:
         yield
         return
-    for op in ("insert", "update", "delete"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {table}_version_{op}")
-    yield
-    conn.execute("INSERT INTO account_versions (account_id, version) "
-                 "SELECT DISTINCT value, 1 FROM json_each(?) WHERE true "
-                 "ON CONFLICT (account_id) DO UPDATE SET version = version + 1",
-                 [json.dumps(sorted(set(account_ids)))])
-    for statement in _table_triggers(table).split("END;"):
-        if statement.strip():
-            conn.execute(statement + "END;")
+    with triggers.paused(conn, [f"{table}_version_{op}" for op in ("insert", "update",
+                                                                   "delete")]) as did:
+        yield
+    if did:
+        conn.execute("INSERT INTO account_versions (account_id, version) "
+                     "SELECT DISTINCT value, 1 FROM json_each(?) WHERE true "
+                     "ON CONFLICT (account_id) DO UPDATE SET version = version + 1",
+                     [json.dumps(sorted(set(account_ids)))])
 
 
 def account_versions_schema() -> str:

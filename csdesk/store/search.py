@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from csdesk.core.search import MARK_END, MARK_START, fts_query
+from csdesk.store import triggers
 
 SLOT = 2 ** 40  # rowid = field code * SLOT + source rowid
 # bm25 reads every match's positions and length: ~3 µs a match, so a word on every account of
@@ -158,19 +159,14 @@ def bulk_write(conn: sqlite3.Connection, table: str, rows: int) -> Iterator[None
     same transaction. A trigger writing the FTS5 table row by row makes FTS5 flush its
     pending words on every statement (a segment a row, merged again and again): eight times
     the cost, doubling a whole-book import."""
-    names = [f"search_{table}_{op}" for op in ("insert", "update", "delete")]
-    kept = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)",
-        names).fetchall() if rows >= BULK_ROWS and _fields_of(table) else []
-    if len(kept) != len(names):
+    if rows < BULK_ROWS or not _fields_of(table):
         yield
         return
-    for name in names:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    yield
-    for (sql,) in kept:
-        conn.execute(sql)
-    reconcile(conn, table)
+    with triggers.paused(conn, [f"search_{table}_{op}" for op in ("insert", "update",
+                                                                  "delete")]) as did:
+        yield
+    if did:
+        reconcile(conn, table)
 
 
 def reconcile(conn: sqlite3.Connection, table: str) -> None:
