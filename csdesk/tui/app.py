@@ -259,7 +259,10 @@ class CsdeskApp(App):
             book = self.workbench.load()
         except ImportRefused as exc:
             if profile is None and needs_mapping(path, exc.problems):  # issue 21: map it
-                self.post_message(NeedsMapping(path, exc.lines()))
+                from csdesk.store.importing.preview import file_headers
+
+                self.post_message(NeedsMapping(path, exc.lines(),
+                                                 file_headers(Path(path).expanduser())))
                 return
             problems = exc.lines()
             self.post_message(ImportDone(f"Import refused, nothing written: "
@@ -276,7 +279,8 @@ class CsdeskApp(App):
 
         self.busy = None
         self.push_screen(MappingScreen(message.path, problems=message.problems,
-                                       config_file=self.workbench.config_file),
+                                       config_file=self.workbench.config_file,
+                                       headers=message.headers),
                          self._mapped)
 
     def _mapped(self, result) -> None:

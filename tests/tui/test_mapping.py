@@ -144,3 +144,33 @@ async def test_a_header_with_brackets_is_shown_as_written_in_its_picker(app, tmp
         await pilot.press("enter")  # the list of the file's headers opens
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_the_preview_does_not_wait_for_a_save_or_a_scoring_run(app, tmp_path):
+    # Each pick reads the whole file again: on the reading connection, not under the lock a
+    # save or a scoring run holds.
+    import threading
+
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT.replace("$50,000.00", "50000"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, path)
+        held, release, let_go = threading.Event(), threading.Event(), threading.Event()
+
+        def hold_the_lock():  # a long save elsewhere
+            with app.workbench.lock:
+                held.set()
+                release.wait(10)
+            let_go.set()
+
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        held.wait(5)
+        try:
+            serial = screen.serial
+            await pick(pilot, screen, "arr", "Yearly Value")
+            assert screen.shown == screen.serial > serial
+            assert not let_go.is_set()  # previewed while the lock was held
+        finally:
+            release.set()
+            holder.join()

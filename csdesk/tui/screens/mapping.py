@@ -31,11 +31,13 @@ NONE = "(none)"
 
 
 class NeedsMapping(Message):
-    """An import refused for want of columns: the file to map, and what was refused."""
+    """An import refused for want of columns: the file to map, what was refused, and the
+    file's headers as `store.importing.preview.file_headers` reads them (in the worker: the
+    whole file is read)."""
 
-    def __init__(self, path: str, problems: list[str]) -> None:
+    def __init__(self, path: str, problems: list[str], headers: tuple) -> None:
         super().__init__()
-        self.path, self.problems = path, problems
+        self.path, self.problems, self.headers = path, problems, headers
 
 
 def needs_mapping(path: str, problems) -> bool:
@@ -123,12 +125,13 @@ class MappingScreen(Screen):
             self.serial, self.preview = serial, preview
 
     def __init__(self, path: str, *, problems: list[str] | None = None,
-                 config_file: Path | None = None) -> None:
+                 config_file: Path | None = None, headers: tuple | None = None) -> None:
+        """`headers`: what `file_headers` read of the file, read here when not given."""
         super().__init__()
         from csdesk.store.importing.preview import file_headers
 
         self.path = Path(path).expanduser()
-        named, self.headers, self.read_problems = file_headers(self.path)
+        named, self.headers, self.read_problems = headers or file_headers(self.path)
         self.table = named if named in PROFILE_TABLES else "accounts"
         self.problems = problems or []
         self.config_file = config_file
@@ -220,10 +223,11 @@ class MappingScreen(Screen):
 
         workbench = self.app.workbench
         try:
-            with workbench.lock:
-                result = preview(workbench.desk.db, self.path, table, mapping,
-                                 as_of=workbench.as_of, rules=workbench.rules,
-                                 limit=PREVIEW_ROWS)
+            # On the reading connection: only reads, and a save or a scoring run never waits
+            # behind a preview of a big file (each change of a picker reads it again).
+            with workbench._reading() as desk:
+                result = preview(desk.db, self.path, table, mapping, as_of=workbench.as_of,
+                                 rules=workbench.rules, limit=PREVIEW_ROWS)
         except Exception as exc:  # shown, never a crash of the screen
             from csdesk.store.importing.preview import Preview
 
