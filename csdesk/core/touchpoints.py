@@ -16,6 +16,10 @@ _MISSED = TouchpointStatus.missed
 # §13 human touch: automated touchpoints answer no alert or detractor, and count as
 # engagement only where the tier says so (`csdesk.core.tiers.not_engagement_kinds`).
 AUTOMATED = frozenset({TouchpointKind.tech_touch})
+# Touchpoints held with people in a room or on a call of their own (not a call, an e-mail or a
+# check-in): the demo records who attended them, a CRM export files them as meetings.
+MEETING_KINDS = frozenset({"meeting", "qbr", "ebr", "executive", "escalation", "training",
+                           "expansion", "renewal"})
 
 
 def newest_days(touchpoints: Sequence[Touchpoint], as_of: dt.date) -> Iterator[Touchpoint]:

@@ -27,6 +27,7 @@ from csdesk.core.config import Rules
 from csdesk.core.models import Account, Milestone, Tier
 from csdesk.core.onboarding import CHECKLISTS, new_milestones
 from csdesk.core.tiers import tier_for, touchpoint_cadence_days
+from csdesk.core.touchpoints import MEETING_KINDS
 
 WEEKS_OF_USAGE = 26
 
@@ -354,9 +355,6 @@ def _day_of(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-# Touchpoints that meet people, whose attendees the demo records (touchpoints.contacts).
-MEETING_KINDS = frozenset({"meeting", "qbr", "ebr", "executive", "escalation", "training",
-                           "expansion", "renewal"})
 
 
 class _AccountGen:

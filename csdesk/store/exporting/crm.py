@@ -29,6 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from csdesk.core.touchpoints import MEETING_KINDS
 from csdesk.store.exporting.csv_tables import neutralise
 from csdesk.store.importing.tables import TABLES
 from csdesk.store.writes import transaction
@@ -191,8 +192,6 @@ def _salesforce_rows(records: dict[str, list[dict]]):
 
 
 _HS_CALLS = {"call", "check_in"}
-_HS_MEETINGS = {"meeting", "qbr", "ebr", "executive", "training", "renewal", "expansion",
-                "escalation"}
 _HS_STATUS = {"completed": "COMPLETED", "scheduled": "NOT_STARTED", "missed": "DEFERRED"}
 
 
@@ -218,7 +217,7 @@ def _hubspot_rows(records: dict[str, list[dict]]):
         elif t["kind"] == "email":
             yield row(t["account_id"], "Email", t["date"],
                       **{"Email subject": title, "Email body": text})
-        elif t["kind"] in _HS_MEETINGS:
+        elif t["kind"] in MEETING_KINDS:
             yield row(t["account_id"], "Meeting", t["date"],
                       **{"Meeting name": title, "Meeting description": text})
         else:
