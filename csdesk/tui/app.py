@@ -132,6 +132,7 @@ class CsdeskApp(App):
         self.workbench = workbench
         self.book_label = book_label
         self._scoring = False
+        self._skipped_said: set[str] = set()  # rows edited by hand, each told once
 
     @property
     def as_of(self) -> dt.date:
@@ -206,7 +207,7 @@ class CsdeskApp(App):
         """Rows edited by hand that the read skipped (`csdesk.store.checks`), each said once."""
         from csdesk.store.checks import warnings
 
-        said = self.__dict__.setdefault("_skipped_said", set())
+        said = self._skipped_said
         for text in warnings(self.workbench.desk.db):
             if text not in said:
                 said.add(text)
