@@ -735,6 +735,33 @@ async def test_help_and_quit(app):
     assert app.return_code == 0
 
 
+def test_help_names_every_key_of_the_app_and_the_lists():
+    """`?` claims every key: each key the App, Today, Accounts and Account bind is a key of the
+    help (the tabs' keys are listed per tab, in words)."""
+    from csdesk.tui.help_screen import KEYS
+    from csdesk.tui.screens.today import TodayScreen
+
+    shown = {part.strip() for _, keys in KEYS for key, _ in keys
+             for part in key.replace(",", " / ").split(" / ")}
+    names = {"question_mark": "?", "slash": "/", "left_square_bracket": "[",
+             "right_square_bracket": "]", "escape": "Escape", "enter": "Enter"}
+    for screen in (CsdeskApp, TodayScreen, AccountsScreen, AccountScreen):
+        for binding in screen.BINDINGS:
+            if binding.action.startswith("tab_key"):
+                continue
+            for key in binding.key.split(","):
+                assert names.get(key, key) in shown, (screen.__name__, key)
+
+
+async def test_help_fits_80x24(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help")
+        assert box.region.x >= 0 and box.region.right <= 80
+
+
 async def test_empty_book_offers_the_demo(empty_app, demo_book_file):
     async with empty_app.run_test(size=SIZE) as pilot:
         await settle(pilot)
