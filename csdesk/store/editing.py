@@ -118,6 +118,29 @@ def delete_record(db: sqlite_utils.Database, kind: str, record_id: int) -> Chang
     return Change(f"Deleted {kind} {record_id}", rows)
 
 
+def timeline_record(db: sqlite_utils.Database, account_id: str, kind: str, day: str,
+                    when: str, text: str, status: str = "") -> tuple[str, dict] | None:
+    """The stored row a Timeline line shows, as (record kind, row), or None once gone: a
+    note by its minute and text, a renewal outcome (`kind` "outcome") by its date, a
+    touchpoint by its day, kind, status and summary (two touchpoints alike in all of these
+    read the same: either one is the line)."""
+    if kind == "note":
+        sql = ("SELECT * FROM notes WHERE account_id = ? AND "
+               "substr(replace(created_at, 'T', ' '), 1, 16) = ? AND text = ? "
+               "ORDER BY id DESC LIMIT 1")
+        args, found = [account_id, when, text], "note"
+    elif kind == "outcome":
+        sql = "SELECT * FROM renewals WHERE account_id = ? AND date = ?"
+        args, found = [account_id, day], "renewal"
+    else:
+        sql = ("SELECT * FROM touchpoints WHERE account_id = ? AND date = ? AND kind = ? "
+               "AND status = ? AND coalesce(summary, '') = ? ORDER BY id DESC LIMIT 1")
+        args, found = [account_id, day, kind, status, text], "touchpoint"
+    cur = db.execute(sql, args)
+    row = cur.fetchone()
+    return (found, dict(zip([c[0] for c in cur.description], row))) if row else None
+
+
 def records(db: sqlite_utils.Database, account_id: str) -> list[dict]:
     """Every record of the account a CSM may correct, with its kind and id, newest first
     within a kind (what `csdesk records` lists)."""

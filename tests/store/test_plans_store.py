@@ -160,3 +160,21 @@ def test_a_duplicate_goal_is_refused(db):
     second = editing.add_goal(db, Goal(account_id="a1", goal="Other")).new_id
     with pytest.raises(editing.DuplicateGoal):
         editing.set_goal(db, second, Goal(account_id="a1", goal="Grow"))
+
+
+def test_a_timeline_line_opens_the_touchpoint_it_shows(tmp_path):
+    # Every log adds a touchpoint: two alike but in their status are two lines, and each
+    # opens its own (the line matched on day, kind and summary only opened the first).
+    db = open_book(tmp_path / "book.db")
+    db.execute("INSERT INTO accounts (account_id, name, arr, contract_start, renewal_date) "
+               "VALUES ('a1', 'Acme', 1000, '2026-01-01', '2027-01-01')")
+    for status in ("completed", "missed"):
+        db.execute("INSERT INTO touchpoints (account_id, date, kind, status, summary) "
+                   "VALUES ('a1', '2026-12-01', 'call', ?, 'Budget call')", [status])
+    for status in ("completed", "missed"):
+        kind, row = editing.timeline_record(db, "a1", "call", "2026-12-01", "2026-12-01",
+                                            "Budget call", status)
+        assert (kind, row["status"]) == ("touchpoint", status)
+    assert editing.timeline_record(db, "a1", "call", "2026-12-02", "2026-12-02",
+                                   "Budget call", "completed") is None
+    db.conn.close()

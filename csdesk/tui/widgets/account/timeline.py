@@ -76,26 +76,12 @@ class TimelineTab(AccountTab):
     # --- the record behind a row -------------------------------------------------------------
 
     def _record(self, entry: TimelineEntry) -> tuple[str, dict] | None:
-        """(kind, stored row) of the entry, found by its natural key; None if gone."""
-        db = self.app.workbench.desk.db
-        if entry.kind == "note":
-            sql = ("SELECT * FROM notes WHERE account_id = ? AND "
-                   "substr(replace(created_at, 'T', ' '), 1, 16) = ? AND text = ? "
-                   "ORDER BY id DESC LIMIT 1")
-            args, kind = [self.account_id, entry.when, entry.text], "note"
-        elif entry.kind == OUTCOME:
-            sql = "SELECT * FROM renewals WHERE account_id = ? AND date = ?"
-            args, kind = [self.account_id, entry.day.isoformat()], "renewal"
-        else:
-            sql = ("SELECT * FROM touchpoints WHERE account_id = ? AND date = ? AND kind = ? "
-                   "AND coalesce(summary, '') = ?")
-            args, kind = [self.account_id, entry.day.isoformat(), entry.kind, entry.text], \
-                "touchpoint"
+        """(kind, stored row) of the entry (`store.editing.timeline_record`); None if gone."""
+        from csdesk.store.editing import timeline_record
+
         with self.app.workbench.lock:
-            cur = db.execute(sql, args)
-            row = cur.fetchone()
-            cols = [c[0] for c in cur.description]
-        return (kind, dict(zip(cols, row))) if row else None
+            return timeline_record(self.app.workbench.desk.db, self.account_id, entry.kind,
+                                   entry.day.isoformat(), entry.when, entry.text, entry.status)
 
     def action_open(self) -> None:
         if self.highlighted is not None:
