@@ -2,7 +2,7 @@
 
 A user's `config.toml` overrides any of them; the tables mirror the spec's sections. Models
 forbid unknown keys so a typo is refused with the key's name instead of being ignored.
-Reading the file is I/O and lives in `csdesk.settings`; this module only validates.
+Reading the file is I/O and lives in `csdesk.desk.settings`; this module only validates.
 """
 
 from __future__ import annotations

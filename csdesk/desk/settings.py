@@ -1,7 +1,8 @@
 """Where things live and what day it is (docs/cli.md "Environment variables", "Config file").
 
-The only place csdesk reads the environment, the clock or the config file; everything below
-takes these as parameters.
+Where csdesk reads its settings from the environment, today's date and the config file; the
+core takes them as parameters. (The capture reads the clock and zone for its own window, and
+the mapping screen writes profiles back to the config file: docs/architecture.md.)
 """
 
 from __future__ import annotations
