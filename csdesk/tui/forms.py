@@ -74,6 +74,9 @@ class Form(ModalScreen):
     # write is done, and a write that fails (the book locked, a constraint) is said on the
     # form's problem line with everything typed still there (issue 24).
     saving = None
+    # A save under way (set by `submit`): Enter, Enter, ctrl+s while it runs save nothing more;
+    # cleared when the save fails (`save_failed`), the form staying open.
+    pending = False
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -82,14 +85,23 @@ class Form(ModalScreen):
         raise NotImplementedError
 
     def submit(self, entry) -> None:
-        """The form's answer: saved while the form stays open (`saving`), else returned."""
+        """The form's answer: saved while the form stays open (`saving`), else returned.
+        Once only: a second answer while the first is being saved is dropped."""
+        if self.pending:
+            return
+        self.pending = True
         if self.saving is None:
             self.dismiss(entry)
             return
         self.problem("Saving…")
-        self.saving(entry)
+        try:
+            self.saving(entry)
+        except BaseException:  # the save did not start: the form may answer again
+            self.pending = False
+            raise
 
     def save_failed(self, exc: BaseException) -> None:
+        self.pending = False  # ctrl+s tries again
         reason = str(exc) or type(exc).__name__
         if "locked" in reason or "busy" in reason:
             reason = "the book is locked by another program"
