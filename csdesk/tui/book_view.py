@@ -344,10 +344,14 @@ class Workbench:
 
     def log_touchpoint(self, touchpoint: Touchpoint, *, next_step: str | None = None,
                        next_due: dt.date | None = None) -> None:
-        """Log a touchpoint; its next step (if any) becomes a task in the same transaction."""
+        """Log a touchpoint; its next step (if any) becomes a task in the same transaction.
+        Refused as `csdesk log` refuses it (`csdesk.desk.work.log_response`: a completed one in
+        the future, a next step's date without its text, anything on a what-if day), raising
+        WorkError; nothing is written then."""
+        from csdesk.desk import work
+
         with self.lock:
-            writes.log_touchpoint(self.desk.db, touchpoint,
-                                  next_step=(next_step, next_due) if next_step else None)
+            work.log_response(self.desk, touchpoint, next_step=next_step, next_due=next_due)
 
     def add_note(self, account_id: str, text: str, at: dt.datetime | None = None) -> None:
         with self.lock:

@@ -35,6 +35,7 @@ from csdesk.core.models import (
     TouchpointStatus,
 )
 from csdesk.desk.settings import parse_iso_day
+from csdesk.desk.work import WorkError, refuse_future_completed
 from csdesk.tui.widgets.look import printable
 
 
@@ -105,8 +106,9 @@ class Form(ModalScreen):
         reason = str(exc) or type(exc).__name__
         if "locked" in reason or "busy" in reason:
             reason = "the book is locked by another program"
+        again = "" if isinstance(exc, WorkError) else "ctrl+s tries again, "  # refused input
         self.problem(f"Not saved: {printable(reason, single_line=True)[:200]}. What you typed "
-                     "is still here: ctrl+s tries again, Escape discards it.")
+                     f"is still here: {again}Escape discards it.")
 
     def problem(self, message: str) -> None:
         self.query_one("#form-problem", Label).update(Text(message, style="bold red"))
@@ -213,11 +215,6 @@ class TouchpointForm(Form):
         except ValueError as exc:
             self.problem(str(exc))
             return
-        status = self.query_one("#status", Select).value
-        if status == TouchpointStatus.completed and day > self.today:
-            self.problem(f"date {day} is after today ({self.today}): a completed touchpoint "
-                         "cannot be in the future; set status scheduled")
-            return
         step = self.query_one("#next-step", Input).value.strip() or None
         if next_due is not None and step is None:
             self.problem("next due: give the next step's text too")
@@ -230,12 +227,18 @@ class TouchpointForm(Form):
         try:
             touchpoint = Touchpoint(
                 account_id=self.account_id, date=day,
-                kind=self.query_one("#kind", Select).value, status=status,
+                kind=self.query_one("#kind", Select).value,
+                status=self.query_one("#status", Select).value,
                 summary=self.query_one("#summary", Input).value.strip() or None,
                 flags=tuple(self.query_one("#flags", SelectionList).selected),
                 contacts=met, responds_to=self.prefill.responds_to if self.prefill else None)
         except ValidationError as exc:
             self.problem(_problems(exc))
+            return
+        try:
+            refuse_future_completed(touchpoint, self.today)  # as the save would refuse it
+        except WorkError as exc:
+            self.problem(str(exc))
             return
         self.submit(TouchpointEntry(touchpoint, step, next_due))
 

@@ -33,3 +33,22 @@ async def test_enter_pressed_three_times_on_a_touchpoint_form_writes_one_row(app
         assert not isinstance(app.screen, TouchpointForm)
         assert _count(app, "SELECT count(*) FROM touchpoints WHERE account_id = ? AND "
                            "summary = 'pressed three times'", [account_id]) == 1
+
+
+async def test_a_what_if_workbench_logs_no_touchpoint_and_the_form_says_why(app):
+    app.workbench.desk.what_if = True  # an --as-of after today: a what-if stores nothing
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        before = _count(app, "SELECT count(*) FROM touchpoints")
+        tasks = _count(app, "SELECT count(*) FROM tasks")
+        await pilot.press("t")
+        form = app.screen
+        form.query_one("#summary").value = "typed on a what-if day"
+        form.query_one("#next-step").value = "Send the deck"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "what-if stores nothing" in _problem(form), _problem(form)
+        assert form.query_one("#summary").value == "typed on a what-if day"
+        assert _count(app, "SELECT count(*) FROM touchpoints") == before
+        assert _count(app, "SELECT count(*) FROM tasks") == tasks
