@@ -1,6 +1,7 @@
 """The forms of working Today's items (docs/workflow.md): a follow-up task (`f`) and a snooze
 (`z`). Each checks what was typed before it closes, says what is wrong next to the fields and
-keeps what was typed; Enter saves from every field."""
+keeps what was typed; Enter saves from every field. Opened with `flows.keep_open`, each stays
+open until its write is done: a write that fails (the book locked) is said on the form."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ class TaskForm(Form):
         if due is not None and due < self.today:
             self.problem(f"due: {due} is in the past (today is {self.today})")
             return
-        self.dismiss(TaskEntry(text, due))
+        self.submit(TaskEntry(text, due))
 
 
 @dataclass(frozen=True)
@@ -122,4 +123,4 @@ class SnoozeForm(Form):
         if refused:
             self.problem(refused)
             return
-        self.dismiss(SnoozeEntry(until, SnoozeReason(reason)))
+        self.submit(SnoozeEntry(until, SnoozeReason(reason)))

@@ -4,10 +4,15 @@ or a snooze refused by a locked book stays in its form with what was typed."""
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from csdesk.tui.app import CsdeskApp
 from csdesk.tui.forms import TouchpointForm
+from csdesk.tui.forms_work import SnoozeForm, TaskForm
 
-from .conftest import SIZE, settle
+from .conftest import SIZE, make_app, settle
 
 
 def _count(app: CsdeskApp, sql: str, params=()) -> int:
@@ -52,3 +57,48 @@ async def test_a_what_if_workbench_logs_no_touchpoint_and_the_form_says_why(app)
         assert form.query_one("#summary").value == "typed on a what-if day"
         assert _count(app, "SELECT count(*) FROM touchpoints") == before
         assert _count(app, "SELECT count(*) FROM tasks") == tasks
+
+
+def _locked(app: CsdeskApp, path) -> sqlite3.Connection:
+    """Another program holding the book's write lock (the workbench waits 50 ms for it)."""
+    app.workbench.desk.db.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+# The form each key opens, and what its save writes (its fields as typed).
+KEPT_FORMS = {"f": (TaskForm, "SELECT count(*) FROM tasks WHERE account_id = ? AND text = ?"),
+              "z": (SnoozeForm, "SELECT count(*) FROM snoozes WHERE item_id = ? AND until = ?")}
+
+
+@pytest.mark.parametrize("key", list(KEPT_FORMS))
+async def test_a_task_or_snooze_refused_by_a_locked_book_stays_in_its_form_then_saves(
+        demo_book, key):
+    form_class, saved = KEPT_FORMS[key]
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            item = app.screen.highlighted_item()
+            await pilot.press(key)
+            form = app.screen
+            assert isinstance(form, form_class)
+            if key == "f":
+                await pilot.press(*"Call Omar back")
+            typed = [i.value for i in form.query("Input")]
+            other = _locked(app, demo_book)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is form
+            assert "Not saved" in _problem(form) and "locked" in _problem(form)
+            assert [i.value for i in form.query("Input")] == typed
+            other.execute("ROLLBACK")
+            other.close()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, form_class)
+            params = [item.account_id, typed[0]] if key == "f" else [item.id, typed[0]]
+            assert _count(app, saved, params) == 1
+    finally:
+        app.workbench.close()

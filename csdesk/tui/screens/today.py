@@ -12,7 +12,7 @@ from textual.widgets import Footer, Label, Static
 
 from csdesk.core.models import BriefItem, ItemKind
 from csdesk.tui.book_view import BANDS, BookView, due_words, money
-from csdesk.tui.flows import save_account
+from csdesk.tui.flows import keep_open, save_account
 from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
@@ -291,7 +291,7 @@ class TodayScreen(BookScreen):
                     f"Task added for {printable(name, single_line=True)}"
                     + (f", due {entry.due}." if entry.due else "."))
 
-        self.app.push_screen(TaskForm(name, self.app.as_of), saved)
+        self.app.push_screen(keep_open(TaskForm(name, self.app.as_of), saved), saved)
 
     def action_task_done(self) -> None:
         """space: mark the highlighted task done."""
@@ -321,7 +321,8 @@ class TodayScreen(BookScreen):
                     "snooze", item, entry.until, str(entry.reason)),
                     f"Snoozed until {entry.until}: {printable(item.title, single_line=True)}")
 
-        self.app.push_screen(SnoozeForm(item, self.app.as_of, self.app.workbench.rules), saved)
+        self.app.push_screen(keep_open(SnoozeForm(item, self.app.as_of,
+                                                  self.app.workbench.rules), saved), saved)
 
     def _work(self, name: str, *args):
         """A write of `csdesk.desk.work` on the workbench's book, under its lock (in the save
