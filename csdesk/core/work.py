@@ -195,6 +195,17 @@ def open_tasks(data: AccountData, as_of: dt.date) -> tuple[Task, ...]:
                  and (t.done_on is None or t.done_on > as_of))
 
 
+def task_refusal(text: str, due: dt.date | None, as_of: dt.date) -> dict[str, str]:
+    """Why this task is refused, by field (`text`, `due`), each message naming the value; {}
+    when it may be saved: it says what to do, and it is not due before today."""
+    problems = {}
+    if not text.strip():
+        problems["text"] = "the task's text is empty"
+    if due is not None and due < as_of:
+        problems["due"] = f"due {due} is in the past (today is {as_of})"
+    return problems
+
+
 def snoozes_in_force(snoozes: Iterable[Snooze], as_of: dt.date) -> tuple[Snooze, ...]:
     """Snoozes not cleared whose day has not come: the item is back on its `until` day."""
     return tuple(s for s in snoozes if s.cleared_on is None and s.created_on <= as_of < s.until)

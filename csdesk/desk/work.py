@@ -134,10 +134,9 @@ def refuse_what_if(desk: Desk) -> None:
 
 def add_task(desk: Desk, account_id: str, text: str, due: dt.date | None) -> int:
     refuse_what_if(desk)
-    if not text.strip():
-        raise WorkError("the task's text is empty")
-    if due is not None and due < desk.as_of:
-        raise WorkError(f"due {due} is in the past (today is {desk.as_of})")
+    refused = work.task_refusal(text, due, desk.as_of)
+    if refused:
+        raise WorkError("; ".join(refused.values()))
     return writes.add_task(desk.db, account_id, text.strip(), due, desk.as_of)
 
 

@@ -34,6 +34,7 @@ from csdesk.core.models import (
     TouchpointKind,
     TouchpointStatus,
 )
+from csdesk.core.work import task_refusal
 from csdesk.desk.settings import parse_iso_day
 from csdesk.desk.work import WorkError, refuse_future_completed
 from csdesk.tui.widgets.look import printable
@@ -216,11 +217,9 @@ class TouchpointForm(Form):
             self.problem(str(exc))
             return
         step = self.query_one("#next-step", Input).value.strip() or None
-        if next_due is not None and step is None:
-            self.problem("next due: give the next step's text too")
-            return
-        if next_due is not None and next_due < self.today:
-            self.problem(f"next due: {next_due} is in the past (today is {self.today})")
+        refused = task_refusal(step or "", next_due, self.today) if step or next_due else {}
+        if refused:  # the next step is a task: refused as one
+            self.problem("next step: " + "; ".join(refused.values()))
             return
         met = tuple(w.strip() for w in self.query_one("#with", Input).value.split(",")
                     if w.strip())

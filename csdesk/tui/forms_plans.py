@@ -441,31 +441,3 @@ class RecordView(Form):
 
     def action_delete(self) -> None:
         self.dismiss("delete")
-
-
-class TaskEditForm(FieldsForm):
-    """A follow-up task's text and due date."""
-
-    VERB = "Edit the task"
-
-    def __init__(self, account_name: str, record_id: int, row: dict) -> None:
-        self.record_id = record_id
-        super().__init__(account_name, [
-            Field("text", "Task", row["text"]),
-            Field("due", "Due", row["due"] or "", placeholder="YYYY-MM-DD or empty"),
-        ])
-
-    def action_save(self) -> None:
-        v = self.values()
-        problems = {}
-        if not v["text"].strip():
-            problems["text"] = "the task is empty (x on Today deletes it)"
-        try:
-            due = parse_day(v["due"], "due")
-        except PlanInputError as exc:
-            problems["due"] = exc.message
-        if problems:
-            self.show_problems(problems)
-            return
-        self.dismiss(RecordEdit("task", self.record_id, {
-            "text": v["text"].strip(), "due": due.isoformat() if due else None}))

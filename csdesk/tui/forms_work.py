@@ -1,5 +1,5 @@
-"""The forms of working Today's items (docs/workflow.md): a follow-up task (`f`) and a snooze
-(`z`). Each checks what was typed before it closes, says what is wrong next to the fields and
+"""The forms of working Today's items (docs/workflow.md): a follow-up task (`f` adds one, `E`
+edits one) and a snooze (`z`). Each checks what was typed before it closes, says what is wrong next to the fields and
 keeps what was typed; Enter saves from every field. Opened with `flows.keep_open`, each stays
 open until its write is done: a write that fails (the book locked) is said on the form."""
 
@@ -14,10 +14,12 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from csdesk.core.config import Rules
-from csdesk.core.models import AlertLevel, BriefItem, SnoozeReason
-from csdesk.core.work import snooze_refusal
+from csdesk.core.models import AlertLevel, BriefItem, SnoozeReason, Task
+from csdesk.core.plans import PlanInputError, parse_day
+from csdesk.core.work import snooze_refusal, task_refusal
 from csdesk.desk.settings import parse_iso_day
 from csdesk.tui.forms import CompactInput, EnterSavesSelect, Form, _options, _title
+from csdesk.tui.forms_plans import Field, FieldsForm
 from csdesk.tui.widgets.look import plain
 
 
@@ -27,48 +29,37 @@ class TaskEntry:
     due: dt.date | None
 
 
-class TaskForm(Form):
-    """A follow-up task on the account: what to do and, optionally, by when."""
+class TaskForm(FieldsForm):
+    """A follow-up task on the account, added (`f` on Today) or edited (`E`, `task`): what
+    to do and, optionally, by when. Refused as `csdesk task add` refuses it
+    (`core.work.task_refusal`), each problem under its field; an edited task's due date left
+    as it was is not refused for being past (the task is overdue, not new)."""
 
-    def __init__(self, account_name: str, today: dt.date, text: str = "") -> None:
-        super().__init__()
-        self.account_name = account_name
+    def __init__(self, account_name: str, today: dt.date, task: Task | None = None) -> None:
         self.today = today
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form", id="task-form"):
-            yield Static(_title("Add a follow-up task", self.account_name), classes="form-title")
-            with Grid(classes="form-grid"):
-                yield Label("Task")
-                yield CompactInput(self.text, placeholder="what to do", id="task-text")
-                yield Label("Due")
-                yield CompactInput(placeholder="YYYY-MM-DD (optional)", id="task-due")
-            yield Label("", id="form-problem")
-            yield Static("Enter saves · Tab moves · Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#task-text", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
+        self.stored = task
+        self.VERB = "Edit the task" if task else "Add a follow-up task"
+        super().__init__(account_name, [
+            Field("text", "Task", task.text if task else "", placeholder="what to do"),
+            Field("due", "Due", task.due.isoformat() if task and task.due else "",
+                  placeholder="YYYY-MM-DD (optional)"),
+        ])
 
     def action_save(self) -> None:
-        text = self.query_one("#task-text", Input).value.strip()
-        if not text:
-            self.problem("task: say what to do")
-            return
-        due_text = self.query_one("#task-due", Input).value.strip()
+        v = self.values()
+        problems = {}
         try:
-            due = parse_iso_day(due_text, "due") if due_text else None
-        except ValueError as exc:
-            self.problem(str(exc))
+            due = parse_day(v["due"], "due")
+        except PlanInputError as exc:
+            due, problems = None, {"due": exc.message}
+        kept = self.stored is not None and due == self.stored.due  # overdue, not new
+        problems = task_refusal(v["text"], None if kept else due, self.today) | problems
+        if self.stored is not None and "text" in problems:
+            problems["text"] += " (x on Today deletes the task)"
+        if problems:
+            self.show_problems(problems)
             return
-        if due is not None and due < self.today:
-            self.problem(f"due: {due} is in the past (today is {self.today})")
-            return
-        self.submit(TaskEntry(text, due))
+        self.submit(TaskEntry(v["text"].strip(), due))
 
 
 @dataclass(frozen=True)

@@ -53,24 +53,26 @@ def edit_item(node: DOMNode, item: BriefItem | None) -> None:
 
         app.push_screen(ActionForm(item.name, action, row[1], app.as_of), saved_action)
         return
-    from csdesk.tui.forms_plans import TaskEditForm
+    from csdesk.store.queries import load_tasks
+    from csdesk.tui.flows import keep_open
+    from csdesk.tui.forms_work import TaskEntry, TaskForm
 
-    cur = app.workbench.desk.db.execute("SELECT * FROM tasks WHERE id = ?", [record_id])
-    values = cur.fetchone()
-    if values is None:
+    found = load_tasks(app.workbench.desk.db, task_id=record_id)
+    if not found:
         return
-    row = dict(zip([c[0] for c in cur.description], values))
+    task, _ = found[0]
 
-    def saved(edit) -> None:
-        if edit is not None:
+    def saved(entry: TaskEntry | None) -> None:
+        if entry is not None:
             def write(desk):
                 from csdesk.store import editing
 
-                return editing.update_record(desk.db, "task", record_id, edit.values)
+                return editing.update_record(desk.db, "task", record_id, {
+                    "text": entry.text, "due": entry.due.isoformat() if entry.due else None})
 
             change(node, item.account_id, write, "Task saved (u undoes).")
 
-    app.push_screen(TaskEditForm(item.name, record_id, row), saved)
+    app.push_screen(keep_open(TaskForm(item.name, app.as_of, task), saved), saved)
 
 
 def delete_item(node: DOMNode, item: BriefItem | None) -> None:

@@ -102,3 +102,67 @@ async def test_a_task_or_snooze_refused_by_a_locked_book_stays_in_its_form_then_
             assert _count(app, saved, params) == 1
     finally:
         app.workbench.close()
+
+
+def _add_task(app: CsdeskApp, text: str, due: str) -> int:
+    db = app.workbench.desk.db
+    account_id = db.execute("SELECT account_id FROM accounts WHERE status = 'active' "
+                            "ORDER BY account_id LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO tasks (account_id, text, due, created_on) VALUES (?, ?, ?, ?)",
+               [account_id, text, due, "2026-11-01"])
+    return db.execute("SELECT max(id) FROM tasks").fetchone()[0]
+
+
+async def _edit_task(pilot, task_id: int):
+    """E on the task's row of Today: its form."""
+    table = pilot.app.screen.query_one("#queue")
+    table.cursor = next(i for i, item in enumerate(table.rows)
+                        if getattr(item, "id", "") == f"task:{task_id}")
+    await pilot.press("E")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_one_task_form_adds_and_edits_and_refuses_alike(app):
+    overdue = _add_task(app, "Send the deck", "2026-11-20")  # three days overdue
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        form = await _edit_task(pilot, overdue)
+        assert isinstance(form, TaskForm)  # the form f opens, editing
+        form.query_one("#f-due").value = "2026-11-01"  # moved into the past: refused
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "in the past" in str(form.query_one("#p-due").render())
+        form.query_one("#f-due").value = "2026-11-20"  # its own overdue day, kept: saved
+        form.query_one("#f-text").value = "Send the exec deck"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, TaskForm)
+        assert app.workbench.desk.db.execute(
+            "SELECT text, due FROM tasks WHERE id = ?", [overdue]).fetchone() == (
+            "Send the exec deck", "2026-11-20")
+        account_id = app.screen.selected_account_id()
+        await pilot.press("f")
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        form.query_one("#f-text").value = "Book the QBR room"
+        form.query_one("#f-due").value = "Nov 30 2026"  # read as the edit reads it
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, TaskForm)
+        assert _count(app, "SELECT count(*) FROM tasks WHERE account_id = ? AND text = ? "
+                           "AND due = '2026-11-30'", [account_id, "Book the QBR room"]) == 1
+
+
+def test_a_task_is_refused_for_the_same_reasons_by_csdesk_and_the_form():
+    import datetime as dt
+
+    from csdesk.core.work import task_refusal
+
+    today = dt.date(2026, 11, 23)
+    assert task_refusal("Call back", None, today) == {}
+    assert task_refusal("Call back", today, today) == {}
+    assert task_refusal(" ", dt.date(2026, 11, 22), today) == {
+        "text": "the task's text is empty",
+        "due": "due 2026-11-22 is in the past (today is 2026-11-23)"}

@@ -121,8 +121,8 @@ async def test_f_adds_a_task_and_space_marks_it_done(app):
         await pilot.press(*"Call Omar back")
         await pilot.press("tab", *"2026-11-20", "enter")  # in the past: refused, kept
         assert isinstance(app.screen, TaskForm)
-        assert "in the past" in str(app.screen.query_one("#form-problem").render())
-        app.screen.query_one("#task-due").value = "2026-11-25"
+        assert "in the past" in str(app.screen.query_one("#p-due").render())  # by the field
+        app.screen.query_one("#f-due").value = "2026-11-25"
         await pilot.press("enter")
         await settle(pilot)
         [(task_id,)] = app.workbench.desk.db.execute(
