@@ -72,6 +72,20 @@ class Form(ModalScreen):
         Binding("ctrl+s", "save", "Save"),
     ]
 
+    # The field focused as the form opens (a selector; None: Textual's choice). A class
+    # attribute, not an on_mount of each form: Textual runs every class's on_mount.
+    focus_first: str | None = None
+
+    def on_mount(self) -> None:
+        if self.focus_first:
+            self.query_one(self.focus_first).focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        """Enter in any field saves: the field's own submit, so the keys typed or pasted
+        just before it are in the field (a binding on the form acted on Enter first)."""
+        self.action_save()
+
     # Set by the flow that opened the form (`flows.keep_open`): the form stays open until its
     # write is done, and a write that fails (the book locked, a constraint) is said on the
     # form's problem line with everything typed still there (issue 24).
@@ -162,6 +176,8 @@ class TouchpointForm(Form):
     """Kind, status, date (today), summary, who was met, flags, and a next step; Enter saves
     from every field. `prefill`: the response a Today item asks for (docs/workflow.md)."""
 
+    focus_first = "#summary"
+
     def __init__(self, account_id: str, account_name: str, today: dt.date,
                  prefill: Touchpoint | None = None) -> None:
         super().__init__()
@@ -201,13 +217,6 @@ class TouchpointForm(Form):
             yield Static("Enter saves · ctrl+s saves · Tab moves · Escape cancels",
                          classes="form-help")
 
-    def on_mount(self) -> None:
-        self.query_one("#summary", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
-
     def action_save(self) -> None:
         try:
             day = parse_iso_day(self.query_one("#date", Input).value.strip(), "date")
@@ -245,6 +254,8 @@ class TouchpointForm(Form):
 class NoteForm(Form):
     """A multi-line note; ctrl+s saves. Escape on a non-empty note asks once more."""
 
+    focus_first = "#note-text"
+
     def __init__(self, account_id: str, account_name: str) -> None:
         super().__init__()
         self.account_id = account_id
@@ -257,9 +268,6 @@ class NoteForm(Form):
             yield TextArea(id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="form-problem")
             yield Static("ctrl+s saves · Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
 
     @property
     def text(self) -> str:
@@ -286,6 +294,8 @@ class ContactEdit:
 
 
 class ContactForm(Form):
+    focus_first = "#name"
+
     def __init__(self, account_id: str, account_name: str, contact: Contact | None = None,
                  rowid: int | None = None) -> None:
         super().__init__()
@@ -339,11 +349,6 @@ class ContactForm(Form):
 
     def on_mount(self) -> None:
         self.query_one(".form-grid", Grid).styles.grid_gutter_horizontal = 0  # 9 fields, 24 rows
-        self.query_one("#name", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         def value(wid: str) -> str | None:
@@ -390,6 +395,8 @@ class RenewalEntry:
 class RenewalForm(Form):
     """§9: renewed/expanded/contracted (new ARR) or churned (reason, preventable, competitor)."""
 
+    focus_first = "#outcome"
+
     def __init__(self, account_id: str, account_name: str, arr: float,
                  today: dt.date) -> None:
         super().__init__()
@@ -420,19 +427,12 @@ class RenewalForm(Form):
             yield Static(f"ARR before: {self.arr:,.0f} · Enter or ctrl+s saves · "
                          "Escape cancels", classes="form-help")
 
-    def on_mount(self) -> None:
-        self.query_one("#outcome", Select).focus()
-
     @on(Select.Changed, "#outcome")
     def outcome_chosen(self, event: Select.Changed) -> None:
         """Churned has no new ARR: its field is hidden."""
         churned = event.value == Outcome.churned.value
         for wid in ("#new-arr-label", "#new-arr"):
             self.query_one(wid).display = not churned
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         chosen = self.query_one("#outcome", Select).value
@@ -496,6 +496,8 @@ class ImportForm(Form):
     Enter is the field's own submit, as in the other forms: a binding on the screen would act
     on the key before the field had taken in the keys typed or pasted just before it."""
 
+    focus_first = "#import-path"
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="import-form"):
             yield Static("Import into this book", classes="form-title")
@@ -503,13 +505,6 @@ class ImportForm(Form):
                                            "calendar/mail: .ics, .eml, .mbox", id="import-path")
             yield Label("", id="form-problem")
             yield Static("Enter imports (all or nothing) · Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#import-path", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         path = self.query_one("#import-path", Input).value.strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select, Static
@@ -24,6 +23,8 @@ class CallEntry:
 
 class ForecastCallForm(Form):
     """Starts on the call: the CSM's call where made, else csdesk's suggestion."""
+
+    focus_first = "#call"
 
     def __init__(self, row: RenewalForecast) -> None:
         super().__init__()
@@ -47,13 +48,6 @@ class ForecastCallForm(Form):
             yield Label("", id="form-problem")
             yield Static(f"Renewal {row.renewal_date.isoformat()} · Enter or ctrl+s saves · "
                          "Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#call", Select).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         value = self.query_one("#call", Select).value

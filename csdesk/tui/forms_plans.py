@@ -13,11 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Label, Select, Static, TextArea
 
 from csdesk.core.editing import ACCOUNT_FIELDS, FormProblems, account_from_fields
 from csdesk.core.models import (
@@ -99,7 +98,8 @@ class FieldsForm(Form):
     initial_problems: dict[str, str] = {}  # problems to show as the form opens
 
     def on_mount(self) -> None:
-        # (Textual runs every class's on_mount, so subclasses set `first`, not on_mount.)
+        # (Textual runs every class's on_mount, so subclasses set `first`, not on_mount;
+        # the field's name: `Form.focus_first` is left unset.)
         self.tighten()
         self.query_one(f"#f-{self.first or self.fields[0].name}").focus()
         if self.initial_problems:
@@ -109,10 +109,6 @@ class FieldsForm(Form):
         """One line per field (the workbench's forms leave a blank line between): ten fields
         and their problem lines fit in 24 rows."""
         self.query_one(".form-grid", Grid).styles.grid_gutter_horizontal = 0
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def values(self) -> dict[str, str]:
         out = {}
@@ -369,6 +365,8 @@ class RenewalEditForm(FieldsForm):
 class NoteEditForm(Form):
     """The note's text, multi-line; ctrl+s saves."""
 
+    focus_first = "#note-text"
+
     def __init__(self, account_name: str, record_id: int, text: str) -> None:
         super().__init__()
         self.account_name = account_name
@@ -383,9 +381,6 @@ class NoteEditForm(Form):
             yield TextArea(self.text, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="form-problem")
             yield Static("ctrl+s saves · Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
 
     def action_save(self) -> None:
         text = self.query_one("#note-text", TextArea).text

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select, Static
@@ -72,6 +71,8 @@ class SnoozeForm(Form):
     """Put the highlighted item aside until a day (at most 90 days, 7 for a critical one),
     with a reason."""
 
+    focus_first = "#snooze-until"
+
     def __init__(self, item: BriefItem, today: dt.date, rules: Rules) -> None:
         super().__init__()
         self.item = item
@@ -95,13 +96,6 @@ class SnoozeForm(Form):
             yield Label("", id="form-problem")
             yield Static(f"Back in Today on that day (at most {limit} days ahead) · "
                          "Enter saves · Escape cancels", classes="form-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#snooze-until", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         try:
