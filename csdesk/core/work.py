@@ -56,8 +56,17 @@ def save_plan_action_id(action_row_id: int) -> str:
 
 def task_row_id(item_id: str) -> int | None:
     """The task's row id of a `task:N` item id, else None."""
+    return _row_id(item_id, "task")
+
+
+def save_plan_action_row_id(item_id: str) -> int | None:
+    """The remediation action's row id of a `save_plan_action:N` item id, else None."""
+    return _row_id(item_id, "save_plan_action")
+
+
+def _row_id(item_id: str, kind: str) -> int | None:
     head, _, tail = item_id.partition(":")
-    return int(tail) if head == "task" and tail.isdigit() else None
+    return int(tail) if head == kind and tail.isdigit() else None
 
 
 def trigger_kind(item_id: str) -> str:

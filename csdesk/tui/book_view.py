@@ -34,7 +34,9 @@ from csdesk.core.models import (
     Note,
     Outcome,
     Phase,
+    RemediationAction,
     Snapshot,
+    Task,
     Touchpoint,
 )
 from csdesk.core.phase import has_churned
@@ -312,6 +314,24 @@ class Workbench:
         without waiting for a scoring run (`_reading`)."""
         with self._reading() as desk:
             return queries.account_names(desk.db)
+
+    def task(self, task_id: int) -> Task | None:
+        """One task as stored (E on Today), read without waiting for a scoring run."""
+        with self._reading() as desk:
+            found = queries.load_tasks(desk.db, task_id=task_id)
+        return found[0][0] if found else None
+
+    def plan_action(self, action_id: int) -> RemediationAction | None:
+        """One remediation action as stored (E on Today), read without waiting for a
+        scoring run."""
+        from csdesk.store import editing
+
+        with self._reading() as desk:
+            try:
+                plan = editing.plan_of_action(desk.db, action_id)
+            except editing.NoSuchRecord:
+                return None
+        return next((a for a in plan.remediation_actions if a.id == action_id), None)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Desk]:

@@ -166,3 +166,47 @@ def test_a_task_is_refused_for_the_same_reasons_by_csdesk_and_the_form():
     assert task_refusal(" ", dt.date(2026, 11, 22), today) == {
         "text": "the task's text is empty",
         "due": "due 2026-11-22 is in the past (today is 2026-11-23)"}
+
+
+async def test_e_reads_a_task_or_plan_action_off_the_ui_thread_and_its_connection(app):
+    """E on Today's own records reads them in a worker on the workbench's reading connection:
+    the book's connection (held seconds by a scoring run) is never used from the UI thread."""
+    import threading
+
+    from csdesk.core.work import save_plan_action_id
+    from csdesk.tui.forms_plans import ActionForm
+
+    db = app.workbench.desk.db
+    task = _add_task(app, "Send the deck", "2026-11-30")
+    db.execute("UPDATE save_plans SET root_cause = 'budget cut' WHERE id = 12")  # written
+    on_ui_thread = []
+    execute = db.execute
+
+    def watched(sql, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread() and (
+                "tasks" in sql or "save_plan" in sql):
+            on_ui_thread.append(sql)
+        return execute(sql, *args, **kwargs)
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        db.execute = watched
+        try:
+            form = await _edit_task(pilot, task)
+            assert isinstance(form, TaskForm)
+            assert form.values() == {"text": "Send the deck", "due": "2026-11-30"}
+            await pilot.press("escape")
+            await settle(pilot)
+            table = app.screen.query_one("#queue")
+            table.cursor = next(i for i, row in enumerate(table.rows)
+                                if getattr(row, "id", "") == save_plan_action_id(15))
+            await pilot.press("E")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ActionForm)
+            assert form.values() == {
+                "text": "Review open tickets with the support lead; close critical ones",
+                "owner": "Dana Reyes", "due": "2026-11-23", "done_on": ""}
+        finally:
+            db.execute = execute
+        assert on_ui_thread == []

@@ -347,7 +347,7 @@ async def test_a_task_edited_and_deleted_on_today_and_undone(app):
         table.cursor = next(i for i, item in enumerate(table.rows)
                             if getattr(item, "id", "") == f"task:{task_id}")
         await pilot.press("E")
-        await pilot.pause()
+        await settle(pilot)  # the task is read in a worker, then its form opens
         await _type(pilot, "text", "Send the exec deck")
         await _type(pilot, "due", "someday")
         await pilot.press("enter")
