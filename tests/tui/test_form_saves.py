@@ -210,3 +210,33 @@ async def test_e_reads_a_task_or_plan_action_off_the_ui_thread_and_its_connectio
         finally:
             db.execute = execute
         assert on_ui_thread == []
+
+
+async def test_a_plan_with_a_root_cause_and_no_action_is_said_to_be_still_a_draft(app):
+    from textual.widgets import Input
+
+    from csdesk.tui.forms_plans import PlanForm
+    from csdesk.tui.screens.account import AccountScreen
+
+    db = app.workbench.desk.db
+    account_id = db.execute("SELECT account_id FROM accounts WHERE status = 'active' AND "
+                            "account_id NOT IN (SELECT account_id FROM save_plans) "
+                            "ORDER BY account_id LIMIT 1").fetchone()[0]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountScreen(account_id, tab="save-plan"))
+        await settle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PlanForm)
+        form.query_one("#f-root_cause", Input).value = "Budget moved to the new platform"
+        form.query_one("#f-root_cause", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any("still a draft" in m and "a remediation action with an owner and a due "
+                   "date" in m for m in said), said
+        assert not any("root cause" in m for m in said), said
+        assert db.execute("SELECT root_cause FROM save_plans WHERE account_id = ?",
+                          [account_id]).fetchone() == ("Budget moved to the new platform",)

@@ -99,11 +99,13 @@ class SavePlanTab(AccountTab):
                 return made
 
             said = "Save plan saved."
-            if not str(values.get("root_cause") or "").strip():
-                # The box's grey text is the book's suggestion, not a root cause: a plan
-                # without one stays a draft and does not answer its alert (docs/rules.md).
-                said = ("Save plan saved; still a draft: write its root cause (the grey text "
-                        "is only a suggestion).")
+            written = plan.model_copy(update=values)  # as it stands once saved
+            if plan_state(written) == "draft":
+                # A draft does not answer its alert (docs/rules.md): say all it still needs.
+                # The box's grey text is the book's suggestion, not a root cause.
+                hint = ("" if written.root_cause.strip()
+                        else " (the grey text is only a suggestion)")
+                said = f"Save plan saved; still a draft: {what_is_left(written)}{hint}."
             change(self, self.account_id, write, said)
 
         self.app.push_screen(PlanForm(self.account_name, plan, self._suggestion()), saved)
