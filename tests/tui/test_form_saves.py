@@ -240,3 +240,24 @@ async def test_a_plan_with_a_root_cause_and_no_action_is_said_to_be_still_a_draf
         assert not any("root cause" in m for m in said), said
         assert db.execute("SELECT root_cause FROM save_plans WHERE account_id = ?",
                           [account_id]).fetchone() == ("Budget moved to the new platform",)
+
+
+
+async def test_the_book_screens_mount_runs_once_for_today(app, monkeypatch):
+    """Textual runs each class's on_mount: Today calling BookScreen's too ran it twice."""
+    from csdesk.tui.screens.base import BookScreen
+    from csdesk.tui.screens.today import TodayScreen
+
+    mounted = []
+    on_mount = BookScreen.on_mount
+
+    def counted(self):
+        mounted.append(type(self))
+        on_mount(self)
+
+    monkeypatch.setattr(BookScreen, "on_mount", counted)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert mounted.count(TodayScreen) == 1
+        assert app.screen.query_one("#queue").rows  # the book is watched: the queue shown

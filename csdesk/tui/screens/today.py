@@ -155,7 +155,7 @@ class TodayScreen(BookScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # (BookScreen's on_mount, which watches the book, runs too: Textual runs each class's.)
         self._seen: tuple[int, str] | None = None  # (data_version, book_version) last looked at
         self.watch(self.app, "book", self._rebaseline, init=False)
         self.app.set_interval(POLL_SECONDS, self._look_for_changes)
