@@ -1,7 +1,8 @@
 """The forms of working Today's items (docs/workflow.md): a follow-up task (`f` adds one, `E`
-edits one) and a snooze (`z`). Each checks what was typed before it closes, says what is wrong next to the fields and
-keeps what was typed; Enter saves from every field. Opened with `flows.keep_open`, each stays
-open until its write is done: a write that fails (the book locked) is said on the form."""
+edits one) and a snooze (`z`). Each checks what was typed before it closes, says what is wrong
+next to the fields and keeps what was typed; Enter saves from every field. Opened with
+`flows.keep_open`, each stays open until its write is done: a write that fails (the book
+locked) is said on the form."""
 
 from __future__ import annotations
 
