@@ -97,8 +97,9 @@ class Form(ModalScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_save(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def action_save(self) -> None:
+        """What ctrl+s and Enter save; a screen with nothing to save (a question, lines to
+        read, a record to look at) takes ctrl+s as nothing (it raised, and the app crashed)."""
 
     def submit(self, entry) -> None:
         """The form's answer: saved while the form stays open (`saving`), else returned.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from rich.text import Text
 
 from csdesk.tui.app import CsdeskApp
 from csdesk.tui.forms import TouchpointForm
@@ -261,3 +262,34 @@ async def test_the_book_screens_mount_runs_once_for_today(app, monkeypatch):
         assert isinstance(app.screen, TodayScreen)
         assert mounted.count(TodayScreen) == 1
         assert app.screen.query_one("#queue").rows  # the book is watched: the queue shown
+
+
+async def test_the_accounts_screens_mount_runs_once_and_ctrl_s_on_a_question_does_nothing(
+        app, monkeypatch):
+    from csdesk.tui.forms import ConfirmForm, MessageScreen
+    from csdesk.tui.screens.accounts import AccountsScreen
+    from csdesk.tui.screens.base import BookScreen
+
+    mounted = []
+    on_mount = BookScreen.on_mount
+
+    def counted(self):
+        mounted.append(type(self))
+        on_mount(self)
+
+    monkeypatch.setattr(BookScreen, "on_mount", counted)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+        assert mounted.count(AccountsScreen) == 1
+        # ctrl+s on a screen with nothing to save (it raised NotImplementedError: a crash)
+        for screen in (ConfirmForm(Text("Delete it?")), MessageScreen("Report", ["a line"])):
+            app.push_screen(screen)
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen and app.return_code is None
+            await pilot.press("escape")
+            await settle(pilot)

@@ -85,8 +85,7 @@ class AccountsScreen(BookScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        super().on_mount()
+        self.query_one("#filter", Input).display = False  # (BookScreen's on_mount runs too)
         self.query_one("#accounts", RowTable).focus()
 
     def show_book(self, book: BookView) -> None:
