@@ -244,10 +244,9 @@ async def test_a_plan_with_a_root_cause_and_no_action_is_said_to_be_still_a_draf
 
 
 
-async def test_the_book_screens_mount_runs_once_for_today(app, monkeypatch):
-    """Textual runs each class's on_mount: Today calling BookScreen's too ran it twice."""
+def _count_mounts(monkeypatch) -> list[type]:
+    """Each run of BookScreen.on_mount, by the class of the screen it ran for."""
     from csdesk.tui.screens.base import BookScreen
-    from csdesk.tui.screens.today import TodayScreen
 
     mounted = []
     on_mount = BookScreen.on_mount
@@ -257,6 +256,14 @@ async def test_the_book_screens_mount_runs_once_for_today(app, monkeypatch):
         on_mount(self)
 
     monkeypatch.setattr(BookScreen, "on_mount", counted)
+    return mounted
+
+
+async def test_the_book_screens_mount_runs_once_for_today(app, monkeypatch):
+    """Textual runs each class's on_mount: Today calling BookScreen's too ran it twice."""
+    from csdesk.tui.screens.today import TodayScreen
+
+    mounted = _count_mounts(monkeypatch)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
@@ -268,16 +275,8 @@ async def test_the_accounts_screens_mount_runs_once_and_ctrl_s_on_a_question_doe
         app, monkeypatch):
     from csdesk.tui.forms import ConfirmForm, MessageScreen
     from csdesk.tui.screens.accounts import AccountsScreen
-    from csdesk.tui.screens.base import BookScreen
 
-    mounted = []
-    on_mount = BookScreen.on_mount
-
-    def counted(self):
-        mounted.append(type(self))
-        on_mount(self)
-
-    monkeypatch.setattr(BookScreen, "on_mount", counted)
+    mounted = _count_mounts(monkeypatch)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2")
