@@ -94,7 +94,7 @@ def response_for(item: BriefItem, as_of: dt.date, contacts: Sequence[str] = ()) 
             summary = None
         return Touchpoint(account_id=item.account_id, date=item.due or as_of, kind=kind,
                           status=TouchpointStatus.completed, summary=summary,
-                          responds_to=item.id)
+                          responds_to=item.id, contacts=tuple(contacts))
     if item.kind == ItemKind.nps_detractor and not contacts:
         who = item.id.split(":")[-1]  # `<account>:nps_detractor:<date>:<contact>`
         contacts = (who,) if who else ()
@@ -121,6 +121,8 @@ def log_response(desk: Desk, t: Touchpoint, *, next_step: str | None = None,
     step = (next_step.strip(), next_due) if next_step and next_step.strip() else None
     if next_due is not None and step is None:
         raise WorkError("next step: a due date was given without the step's text")
+    if step is not None and (refused := work.task_refusal(*step, desk.as_of)):
+        raise WorkError("next step: " + "; ".join(refused.values()))  # as `csdesk task add`
     return writes.log_touchpoint(desk.db, t, next_step=step)
 
 

@@ -101,6 +101,9 @@ def test_today_filters(capsys, db_path):
      "a completed touchpoint cannot be in the future"),
     (["log", "Acme", "--responds-to", "A1:nope"], "no item 'A1:nope'"),
     (["log", "Acme", "--responds-to", "Z9:renewal:2027-01-10"], "is an item of Zeta"),
+    # the next step is a task: refused as `task add` refuses it (the form did; the CLI took it)
+    (["log", "Acme", "--kind", "call", "--next-step", "Send deck", "--next-due", "2026-11-01"],
+     "next step: due 2026-11-01 is in the past"),
 ])
 def test_bad_input_exits_2_naming_the_value_and_writes_nothing(capsys, db_path, argv, message):
     before = open_book(db_path)
