@@ -267,6 +267,11 @@ class AlertQuality:
     snoozed: int
     not_relevant: int
 
+    @property
+    def noisy(self) -> bool:
+        """A quarter or more of the items raised were put aside as not relevant."""
+        return self.not_relevant > 0 and self.not_relevant * 4 >= max(self.raised, 1)
+
 
 def alert_quality(raised: Iterable[tuple[str, dt.date]], answered: Iterable[tuple[str, dt.date]],
                   snoozes: Iterable[Snooze], as_of: dt.date, rules: Rules

@@ -190,4 +190,4 @@ def alert_quality(desk: Desk) -> list[work.AlertQuality]:
 
 def alert_quality_json(rows: Sequence[work.AlertQuality]) -> dict:
     return {q.kind: {"raised": q.raised, "answered": q.answered, "snoozed": q.snoozed,
-                     "not_relevant": q.not_relevant} for q in rows}
+                     "not_relevant": q.not_relevant, "noisy": q.noisy} for q in rows}

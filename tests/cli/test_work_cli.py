@@ -217,5 +217,6 @@ def test_metrics_json_has_alert_quality(capsys, db_path):
     code, out, err = cli(capsys, db_path, "metrics", "--json")
     assert code == 0, err
     quality = json.loads(out)["alert_quality"]
-    assert quality["renewal"] == {"raised": 1, "answered": 0, "snoozed": 1, "not_relevant": 1}
+    assert quality["renewal"] == {"raised": 1, "answered": 0, "snoozed": 1, "not_relevant": 1,
+                                  "noisy": True}
     assert quality["band_red"]["raised"] == 1 and quality["band_red"]["answered"] == 1

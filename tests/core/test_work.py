@@ -405,6 +405,16 @@ def test_alert_quality_counts_each_item_once_per_column_in_the_window():
     assert got["renewal"] == work.AlertQuality("renewal", 1, 0, 1, 1)
 
 
+
+@pytest.mark.parametrize("raised, not_relevant, noisy", [
+    (0, 0, False), (4, 0, False), (4, 1, True), (5, 1, False), (8, 2, True), (9, 2, False),
+    (0, 1, True),  # snoozed as not relevant on a day it was not recorded as raised
+])
+def test_a_trigger_is_noisy_once_a_quarter_of_its_items_are_not_relevant(raised, not_relevant,
+                                                                          noisy):
+    assert work.AlertQuality("band_red", raised, 0, not_relevant, not_relevant).noisy is noisy
+
+
 # --- invariants -----------------------------------------------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402

@@ -22,7 +22,7 @@ def alert_quality_table(rows: list[AlertQuality], days: int) -> Table | Text:
     for name in ("Raised", "Answered", "Snoozed", "Not relevant"):
         table.add_column(name, justify="right")
     for q in rows:
-        noisy = q.not_relevant and q.not_relevant * 4 >= max(q.raised, 1)  # a quarter or more
+        noisy = q.noisy
         table.add_row(Text(q.kind.replace("_", " ")), str(q.raised), str(q.answered),
                       str(q.snoozed),
                       Text(f"{q.not_relevant}" + (" noisy" if noisy else ""),
