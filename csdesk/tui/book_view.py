@@ -21,7 +21,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from csdesk.core.brief import BANDS, TopLine, top_line, with_account  # noqa: F401 (screens')
+from csdesk.core.brief import TopLine, top_line, with_account
 from csdesk.core.models import (
     AccountData,
     Assessment,
@@ -33,7 +33,6 @@ from csdesk.core.models import (
     Milestone,
     Note,
     Outcome,
-    Phase,
     RemediationAction,
     Snapshot,
     Task,
@@ -42,7 +41,6 @@ from csdesk.core.models import (
 from csdesk.core.phase import has_churned
 from csdesk.core.plans import next_goal_status
 from csdesk.core.qbr import business_days_after
-from csdesk.core.stakeholders import stakeholder_warnings  # noqa: F401 (the tabs' import)
 from csdesk.desk.desk import Desk
 from csdesk.store import queries, schema, writes
 
@@ -587,6 +585,6 @@ def renewal_words(days: int, day: dt.date) -> str:
 
 
 __all__ = [
-    "AccountDetail", "AccountRow", "BookView", "ContactLine", "TimelineEntry", "TopLine",
+    "AccountDetail", "AccountRow", "BookView", "ContactLine", "TimelineEntry",
     "Workbench", "due_words", "money", "renewal_words",
 ]

@@ -13,7 +13,8 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from csdesk.core.calibration import Calibration
-from csdesk.tui.book_view import BANDS, BookView, money
+from csdesk.core.brief import BANDS
+from csdesk.tui.book_view import BookView, money
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.alert_quality import AlertQualityPanel
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Label, Static
 
 from csdesk.core.models import BriefItem, ItemKind
-from csdesk.tui.book_view import BANDS, BookView, due_words, money
+from csdesk.core.brief import BANDS
+from csdesk.tui.book_view import BookView, due_words, money
 from csdesk.tui.flows import keep_open, save_account
 from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen

@@ -13,7 +13,8 @@ from textual.widgets import Static, Tree
 
 from csdesk.core.models import ContactStatus, Role
 from csdesk.core.stakeholders import Stakeholder, map_warnings, stakeholder_tree
-from csdesk.tui.book_view import AccountDetail, ContactLine, stakeholder_warnings
+from csdesk.core.stakeholders import stakeholder_warnings
+from csdesk.tui.book_view import AccountDetail, ContactLine
 from csdesk.tui.editing import change, confirm
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain, printable
