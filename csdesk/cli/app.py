@@ -373,7 +373,9 @@ def _execute(ctx: Context) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # anything unexpected: say so, exit 1
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        from csdesk.store.writes import is_locked
+
+        if is_locked(exc):
             print(f"csdesk: the book is locked by another program; nothing was written ({exc})",
                   file=sys.stderr)
             return 2

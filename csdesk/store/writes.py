@@ -25,6 +25,13 @@ from csdesk.core.models import (
 from csdesk.store.schema import BUSY_TIMEOUT_MS
 
 
+def is_locked(exc: BaseException) -> bool:
+    """Whether a write failed because another program holds the book's lock (SQLite's
+    "database is locked" or "busy"): nothing was written, and trying again later may do."""
+    text = str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 @contextlib.contextmanager
 def not_waiting(db: sqlite_utils.Database) -> Iterator[None]:
     """Inside, taking the write lock while another connection holds it fails at once

@@ -36,6 +36,7 @@ from csdesk.core.models import (
 )
 from csdesk.core.work import task_refusal
 from csdesk.desk.settings import parse_iso_day
+from csdesk.store.writes import is_locked
 from csdesk.desk.work import WorkError, refuse_future_completed
 from csdesk.tui.widgets.look import printable
 
@@ -120,7 +121,7 @@ class Form(ModalScreen):
     def save_failed(self, exc: BaseException) -> None:
         self.pending = False  # ctrl+s tries again
         reason = str(exc) or type(exc).__name__
-        if "locked" in reason or "busy" in reason:
+        if is_locked(exc):
             reason = "the book is locked by another program"
         again = "" if isinstance(exc, WorkError) else "ctrl+s tries again, "  # refused input
         self.problem(f"Not saved: {printable(reason, single_line=True)[:200]}. What you typed "
