@@ -54,4 +54,4 @@ class ForecastCallForm(Form):
         if value is Select.BLANK or value is Select.NULL:
             self.problem("choose a call")
             return
-        self.dismiss(CallEntry(Call(value), self.query_one("#note", Input).value.strip()))
+        self.submit(CallEntry(Call(value), self.query_one("#note", Input).value.strip()))

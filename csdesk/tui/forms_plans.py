@@ -166,7 +166,7 @@ class PlanForm(FieldsForm):
         out: dict[str, object] = {k: v[k].strip() for k in PLAN_TEXT_FIELDS}
         out["checkpoint_date"] = day
         out["status"] = PlanStatus(v["status"] or "open")
-        self.dismiss(out)
+        self.submit(out)
 
 
 def _short(label: str) -> str:
@@ -208,7 +208,7 @@ class ActionForm(FieldsForm):
         if problems:
             self.show_problems(problems)
             return
-        self.dismiss(action.model_copy(update={"done_on": days["done_on"]}))
+        self.submit(action.model_copy(update={"done_on": days["done_on"]}))
 
 
 # --- goals -----------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ class GoalForm(FieldsForm):
         except PlanInputError as exc:
             self.show_problems({exc.field: exc.message})
             return
-        self.dismiss(goal)
+        self.submit(goal)
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ class TouchpointEditForm(FieldsForm):
                                         f"({self.today}): make it scheduled"})
             return
         people = ";".join(p.strip() for p in v["contacts"].split(";") if p.strip())
-        self.dismiss(RecordEdit("touchpoint", self.record_id, {
+        self.submit(RecordEdit("touchpoint", self.record_id, {
             "date": day.isoformat(), "kind": v["kind"], "status": v["status"],
             "summary": v["summary"].strip() or None, "contacts": people}))
 
@@ -356,7 +356,7 @@ class RenewalEditForm(FieldsForm):
 
     def action_save(self) -> None:
         v = self.values()
-        self.dismiss(RecordEdit("renewal", self.record_id, {
+        self.submit(RecordEdit("renewal", self.record_id, {
             "reason": v["reason"].strip() or None,
             "preventable": None if not v["preventable"] else int(v["preventable"] == "yes"),
             "competitor": v["competitor"].strip() or None}))
@@ -387,7 +387,7 @@ class NoteEditForm(Form):
         if not text.strip():
             self.problem("The note is empty (x on the Timeline deletes it).")
             return
-        self.dismiss(RecordEdit("note", self.record_id, {"text": text}))
+        self.submit(RecordEdit("note", self.record_id, {"text": text}))
 
 
 # Up to this much text a record is laid out whole (wrapped); beyond, it is shown in a read-only

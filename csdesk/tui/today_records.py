@@ -70,7 +70,8 @@ def _edit(node: DOMNode, item: BriefItem, record_id: int,
                        lambda desk: editing.set_action(desk.db, record_id, new),
                        "Remediation action saved (u undoes).")
 
-        app.push_screen(ActionForm(item.name, stored, stored.owner, app.as_of), saved_action)
+        app.push_screen(keep_open(ActionForm(item.name, stored, stored.owner, app.as_of),
+                                  saved_action), saved_action)
         return
 
     def saved(entry: TaskEntry | None) -> None:

@@ -68,6 +68,26 @@ def _locked(app: CsdeskApp, path) -> sqlite3.Connection:
     return other
 
 
+async def _refused_then_saved(pilot, path, key: str) -> list[str]:
+    """`key` saves the open form while another program holds the lock: the form stays open
+    with what was typed and says why (it used to close and lose it); once the lock is gone,
+    ctrl+s saves. What was typed, field by field."""
+    app = pilot.app
+    form = app.screen
+    typed = [i.value for i in form.query("Input")]
+    other = _locked(app, path)
+    await pilot.press(key)
+    await settle(pilot)
+    assert app.screen is form
+    assert "Not saved" in _problem(form) and "locked" in _problem(form)
+    assert [i.value for i in form.query("Input")] == typed
+    other.execute("ROLLBACK")
+    other.close()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return typed
+
+
 # The form each key opens, and what its save writes (its fields as typed).
 KEPT_FORMS = {"f": (TaskForm, "SELECT count(*) FROM tasks WHERE account_id = ? AND text = ?"),
               "z": (SnoozeForm, "SELECT count(*) FROM snoozes WHERE item_id = ? AND until = ?")}
@@ -87,17 +107,7 @@ async def test_a_task_or_snooze_refused_by_a_locked_book_stays_in_its_form_then_
             assert isinstance(form, form_class)
             if key == "f":
                 await pilot.press(*"Call Omar back")
-            typed = [i.value for i in form.query("Input")]
-            other = _locked(app, demo_book)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert app.screen is form
-            assert "Not saved" in _problem(form) and "locked" in _problem(form)
-            assert [i.value for i in form.query("Input")] == typed
-            other.execute("ROLLBACK")
-            other.close()
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            typed = await _refused_then_saved(pilot, demo_book, "enter")
             assert not isinstance(app.screen, form_class)
             params = [item.account_id, typed[0]] if key == "f" else [item.id, typed[0]]
             assert _count(app, saved, params) == 1
@@ -292,3 +302,49 @@ async def test_the_accounts_screens_mount_runs_once_and_ctrl_s_on_a_question_doe
             assert app.screen is screen and app.return_code is None
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def _add_on_tab(pilot, tab: str, text: str) -> None:
+    """`a` on the first account's `tab`, `text` typed in the form's first field."""
+    from csdesk.tui.screens.account import AccountScreen
+
+    pilot.app.push_screen(AccountScreen(next(iter(pilot.app.book.assessments)), tab=tab))
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    await pilot.press(*text)
+
+
+async def _goal_form(pilot):
+    await _add_on_tab(pilot, "plan", "Cut handling time")
+    return "SELECT count(*) FROM goals WHERE goal = 'Cut handling time'"
+
+
+async def _action_form(pilot):
+    await _add_on_tab(pilot, "save-plan", "Exec sponsor call")
+    return "SELECT count(*) FROM save_plan_actions WHERE text = 'Exec sponsor call'"
+
+
+async def _call_form(pilot):
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("tab", *"Budget confirmed")
+    return "SELECT count(*) FROM forecast_calls WHERE note = 'Budget confirmed'"
+
+
+@pytest.mark.parametrize("open_form", [_goal_form, _action_form, _call_form])
+async def test_a_plan_or_call_form_refused_by_a_locked_book_keeps_what_was_typed(
+        demo_book, open_form):
+    app = make_app(demo_book)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            saved = await open_form(pilot)
+            form = app.screen
+            await _refused_then_saved(pilot, demo_book, "ctrl+s")
+            assert app.screen is not form
+            assert _count(app, saved) == 1
+    finally:
+        app.workbench.close()

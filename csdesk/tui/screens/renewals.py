@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from csdesk.core.forecast import CALLS, Call, RenewalForecast
 from csdesk.tui.book_view import BookView, money
-from csdesk.tui.flows import save_account
+from csdesk.tui.flows import keep_open, save_account
 from csdesk.tui.messages import OpenAccount
 from csdesk.tui.screens.base import BookScreen
 from csdesk.tui.widgets.chrome import TitleBar, WorkStatus
@@ -159,4 +159,4 @@ class RenewalsScreen(BookScreen):
                 row.account_id, entry.call, entry.note),
                 f"Called {call_words(entry.call)} for {plain(row.name).plain}'s renewal.")
 
-        self.app.push_screen(ForecastCallForm(row), saved)
+        self.app.push_screen(keep_open(ForecastCallForm(row), saved), saved)

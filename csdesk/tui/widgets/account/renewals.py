@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from csdesk.core.forecast import call_right
 from csdesk.tui.book_view import AccountDetail, money
+from csdesk.tui.flows import keep_open
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain
 from csdesk.tui.widgets.row_table import Column, RowTable
@@ -94,4 +95,4 @@ class RenewalsTab(AccountTab):
                     self.account_id, entry.call, entry.note),
                     f"Called {call_words(entry.call)} for {plain(row.name).plain}'s renewal.")
 
-        self.app.push_screen(ForecastCallForm(row), saved)
+        self.app.push_screen(keep_open(ForecastCallForm(row), saved), saved)

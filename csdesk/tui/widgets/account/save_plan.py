@@ -20,6 +20,7 @@ from csdesk.core.models import RemediationAction, SavePlan
 from csdesk.core.plans import PLAN_TEXT_FIELDS, current_plan, plan_state, what_is_left
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.editing import change, confirm
+from csdesk.tui.flows import keep_open
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain, printable
 from csdesk.tui.widgets.row_table import Column, RowTable
@@ -108,7 +109,8 @@ class SavePlanTab(AccountTab):
                 said = f"Save plan saved; still a draft: {what_is_left(written)}{hint}."
             change(self, self.account_id, write, said)
 
-        self.app.push_screen(PlanForm(self.account_name, plan, self._suggestion()), saved)
+        self.app.push_screen(keep_open(PlanForm(self.account_name, plan, self._suggestion()),
+                                       saved), saved)
 
     def _edit_action(self, action: RemediationAction | None) -> None:
         from csdesk.tui.forms_plans import ActionForm
@@ -134,8 +136,8 @@ class SavePlanTab(AccountTab):
             change(self, self.account_id, write,
                    f"Remediation action {'saved' if action else 'added'}.")
 
-        self.app.push_screen(ActionForm(self.account_name, action, owner or "",
-                                        self.app.as_of), saved)
+        self.app.push_screen(keep_open(ActionForm(self.account_name, action, owner or "",
+                                                  self.app.as_of), saved), saved)
 
     @property
     def highlighted(self) -> RemediationAction | None:

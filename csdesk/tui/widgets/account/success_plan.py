@@ -15,6 +15,7 @@ from csdesk.core.models import Goal, GoalStatus
 from csdesk.core.plans import measurable_goals, next_goal_status
 from csdesk.tui.book_view import AccountDetail
 from csdesk.tui.editing import change, confirm
+from csdesk.tui.flows import keep_open
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain, printable
 from csdesk.tui.widgets.row_table import Column, RowTable
@@ -93,7 +94,8 @@ class SuccessPlanTab(AccountTab):
             change(self, self.account_id, write,
                    f"Goal {'saved' if goal else 'added'}: {printable(new.goal, single_line=True)}")
 
-        self.app.push_screen(GoalForm(self.account_id, self.account_name, goal, status), saved)
+        self.app.push_screen(keep_open(GoalForm(self.account_id, self.account_name, goal, status),
+                                       saved), saved)
 
     def action_add(self) -> None:
         self.edit_goal(None)

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from csdesk.tui.book_view import AccountDetail, TimelineEntry
 from csdesk.tui.editing import change, confirm
+from csdesk.tui.flows import keep_open
 from csdesk.tui.widgets.account.tab import AccountTab
 from csdesk.tui.widgets.look import plain
 from csdesk.tui.widgets.row_table import Column, RowTable
@@ -142,7 +143,7 @@ class TimelineTab(AccountTab):
 
             change(self, self.account_id, write, f"Saved the {kind} (u undoes).")
 
-        self.app.push_screen(form, saved)
+        self.app.push_screen(keep_open(form, saved), saved)
 
     def delete_record(self, kind: str, row: dict) -> None:
         what = {"note": "this note", "touchpoint": f"the {row.get('kind')} of {row.get('date')}",
